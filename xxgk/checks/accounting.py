@@ -1,0 +1,137 @@
+"""The accounting identities (勾稽关系) of Tables 3 and 4, and the value rules."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..report import Report, Severity
+from ..template import Kind
+from .registry import finding, rule
+
+
+def _fmt(v) -> str:
+    return "空" if v is None else str(v)
+
+
+def _identity(report: Report, code: str):
+    """Evaluate every instance of the identities named `code` in the report's template."""
+    skipped: dict[str, list[str]] = {}
+    for table in report.spec.tables:
+        if table.key not in report.found_tables:
+            continue
+        cells = report.tables[table.key]
+        for ident in table.identities:
+            if ident.code != code:
+                continue
+            if ident.axis == "column":
+                for col in table.columns:
+                    left = [(table.row(r).name, cells[r][col.id].value) for r in ident.left]
+                    right = [(table.row(r).name, cells[r][col.id].value) for r in ident.right]
+                    scope = f"{table.name} {col.label}列"
+                    bad = _compare(left, right, scope, ident)
+                    if bad is None:
+                        skipped.setdefault(table.name, []).append(f"{col.label}列")
+                    elif bad:
+                        yield finding(code, bad, table=table.key, column=col.id, rows=list(ident.left + ident.right))
+            else:
+                for row in table.rows:
+                    if not (set(ident.left) | set(ident.right)) <= set(row.columns):
+                        continue
+                    left = [(table.column(c).label, cells[row.id][c].value) for c in ident.left]
+                    right = [(table.column(c).label, cells[row.id][c].value) for c in ident.right]
+                    scope = f"{table.name}「{row.name}」"
+                    bad = _compare(left, right, scope, ident)
+                    if bad is None:
+                        skipped.setdefault(table.name, []).append(f"「{row.name}」")
+                    elif bad:
+                        yield finding(code, bad, table=table.key, row=row.id, columns=list(ident.left + ident.right))
+    for name, where in skipped.items():
+        shown = "、".join(where[:6]) + (f"等{len(where)}处" if len(where) > 6 else "")
+        yield finding_info(code, f"{name}{shown}因有空格，未能核对{code}（{_DESC[code]}）", name)
+
+
+def _compare(left, right, scope, ident) -> str | None:
+    """'' when it holds, None when an operand is blank, else the message."""
+    if any(v is None for _, v in left + right):
+        return None
+    ls, rs = sum(v for _, v in left), sum(v for _, v in right)
+    if ls == rs:
+        return ""
+    if len(right) > 4:  # a long sum: name the total, not every term
+        terms = [f"{n}{v}" for n, v in right if v]
+        parts = "＋".join(terms) if terms and len(terms) <= 6 else f"共{rs}"
+        return f"{scope}：{left[0][0]}{ls} ≠ 各项之和{rs}（{parts}），差{ls - rs}"
+    lhs = " + ".join(f"{n}{v}" for n, v in left)
+    rhs = " + ".join(f"{n}{v}" for n, v in right)
+    return f"{scope}：{lhs} ≠ {rhs}，差{ls - rs}"
+
+
+def finding_info(code: str, message: str, table_name: str):
+    return finding("NOT_EVALUATED", message, rule=code)
+
+
+_DESC: dict[str, str] = {}
+
+
+def _register_identity(code: str, description: str):
+    _DESC[code] = description
+
+    def check(report: Report):
+        yield from _identity(report, code)
+
+    check.__name__ = f"identity_{code.lower()}"
+    check.__doc__ = description
+    return rule(code, Severity.ERROR, description)(check)
+
+
+# one rule per identity code declared by the templates (the descriptions come from there too)
+def _declare_identities():
+    from ..template import TEMPLATES
+
+    seen = {}
+    for tpl in TEMPLATES.values():
+        for table in tpl.tables:
+            for ident in table.identities:
+                seen.setdefault(ident.code, ident.description)
+    for code, desc in seen.items():
+        _register_identity(code, desc)
+
+
+_declare_identities()
+
+
+@rule("NOT_EVALUATED", Severity.INFO, "某项勾稽关系因空格未能核对（空格本身另有 BLANK_CELL）")
+def not_evaluated(report: Report):
+    return ()  # emitted by the identity rules themselves, under this code
+
+
+@rule("NEGATIVE_VALUE", Severity.ERROR, "计数为负数（2019年模板的“本年增/减”列除外）")
+def negative_value(report: Report):
+    for table in report.spec.tables:
+        for row in table.rows:
+            for c in row.columns:
+                col = table.column(c)
+                v = report.tables[table.key][row.id][c].value
+                if v is not None and v < 0 and col.kind is not Kind.SIGNED:
+                    yield finding(
+                        "NEGATIVE_VALUE",
+                        f"{table.name}「{row.name}」{col.label}为负数{v}",
+                        table=table.key, row=row.id, column=c,
+                        line=report.tables[table.key][row.id][c].line,
+                    )
+
+
+@rule("NON_INTEGER", Severity.ERROR, "件数、数量等计数出现小数")
+def non_integer(report: Report):
+    for table in report.spec.tables:
+        for row in table.rows:
+            for c in row.columns:
+                col = table.column(c)
+                v = report.tables[table.key][row.id][c].value
+                if isinstance(v, Decimal) and col.kind is not Kind.MONEY and v != v.to_integral_value():
+                    yield finding(
+                        "NON_INTEGER",
+                        f"{table.name}「{row.name}」{col.label}应为整数，却是{v}",
+                        table=table.key, row=row.id, column=c,
+                        line=report.tables[table.key][row.id][c].line,
+                    )

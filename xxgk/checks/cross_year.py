@@ -1,0 +1,85 @@
+"""Rules across years: the same agency's consecutive reports must carry over."""
+
+from __future__ import annotations
+
+from ..agency import same_agency
+from ..report import Report, Severity
+from .registry import Rule, finding, rule
+
+
+@rule(
+    "CARRY_OVER_MISMATCH",
+    Severity.ERROR,
+    "跨年度：本年“上年结转”与上一年度报告的“结转下年度继续办理”不一致",
+    scope="corpus",
+    group="cross-year",
+)
+def carry_over_mismatch(prev: Report, cur: Report):
+    if "requests" not in prev.found_tables or "requests" not in cur.found_tables:
+        return
+    table = cur.spec.table("requests")
+    for col in table.columns:
+        now = cur.tables["requests"]["carried_over"][col.id].value
+        before = prev.tables["requests"]["carried_forward"][col.id].value
+        if now is None or before is None or now == before:
+            continue
+        yield finding(
+            "CARRY_OVER_MISMATCH",
+            f"表三 {col.label}列：{cur.meta.year}年“上年结转”为{now}，"
+            f"但{prev.meta.year}年报告“结转下年度继续办理”为{before}",
+            table="requests", row="carried_over", column=col.id,
+            previous={"year": prev.meta.year, "source": prev.source.path or prev.source.name},
+        )
+
+
+@rule(
+    "IN_FORCE_DISCONTINUITY",
+    Severity.WARNING,
+    "跨年度（2021年模板）：现行有效件数 ≠ 上年现行有效件数 + 本年制发 − 本年废止",
+    scope="corpus",
+    group="cross-year",
+)
+def in_force_discontinuity(prev: Report, cur: Report):
+    if prev.template != "2021" or cur.template != "2021":
+        return
+    if "active" not in prev.found_tables or "active" not in cur.found_tables:
+        return
+    table = cur.spec.table("active")
+    for row in table.rows:
+        if "in_force" not in row.columns:
+            continue
+        last = prev.tables["active"][row.id]["in_force"].value
+        now = cur.tables["active"][row.id]
+        issued, repealed, in_force = now["issued"].value, now["repealed"].value, now["in_force"].value
+        if None in (last, issued, repealed, in_force):
+            continue
+        expected = last + issued - repealed
+        if in_force != expected:
+            yield finding(
+                "IN_FORCE_DISCONTINUITY",
+                f"表二「{row.label}」：{cur.meta.year}年现行有效{in_force}件，"
+                f"按上年现行有效{last} + 本年制发{issued} − 本年废止{repealed}应为{expected}件（如有修订、清理请在报告中说明）",
+                table="active", row=row.id, column="in_force",
+                previous={"year": prev.meta.year, "source": prev.source.path or prev.source.name},
+            )
+
+
+def pairs(reports: list[Report]):
+    """(previous year, this year) pairs of the same agency among `reports`."""
+    dated = [r for r in reports if r.meta.year and r.meta.agency and r.is_report]
+    dated.sort(key=lambda r: r.meta.year)
+    for cur in dated:
+        for prev in dated:
+            if prev.meta.year == cur.meta.year - 1 and same_agency(prev.meta.agency, cur.meta.agency):
+                yield prev, cur
+                break
+
+
+def run_corpus(reports: list[Report], rules: list[Rule]) -> None:
+    """Append cross-year findings to the later report of each pair."""
+    corpus_rules = [r for r in rules if r.scope == "corpus"]
+    if not corpus_rules:
+        return
+    for prev, cur in pairs(reports):
+        for r in corpus_rules:
+            cur.findings.extend(r.fn(prev, cur))

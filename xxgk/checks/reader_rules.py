@@ -1,0 +1,83 @@
+"""What the reader and extractor know: is it a report at all, what is missing, what was blank,
+which numbers could not be placed or were placed by inference."""
+
+from __future__ import annotations
+
+from ..report import Report, Severity
+from .registry import finding, rule
+
+
+@rule("NOT_A_REPORT", Severity.ERROR, "输入可以读取，但不是政府信息公开工作年度报告", group="reader")
+def not_a_report(report: Report):
+    if not report.is_report:
+        yield finding("NOT_A_REPORT", "该文件不是政府信息公开工作年度报告：找不到报告标题、六个部分或统计表格")
+
+
+@rule("MISSING_SECTION", Severity.ERROR, "六个部分中有部分找不到", group="reader")
+def missing_section(report: Report):
+    found = {s.number for s in report.sections}
+    for sec in report.spec.sections:
+        if sec.number not in found:
+            if sec.table and sec.table in report.found_tables:
+                continue  # the heading was lost in conversion but the table it introduces is there
+            yield finding(
+                "MISSING_SECTION",
+                f"找不到第{_CN[sec.number]}部分「{sec.title}」",
+                section=sec.number,
+            )
+
+
+@rule("MISSING_TABLE", Severity.ERROR, "表二、表三或表四找不到", group="reader")
+def missing_table(report: Report):
+    for table in report.spec.tables:
+        if table.key not in report.found_tables:
+            yield finding("MISSING_TABLE", f"找不到{table.name}（{table.title[2:]}）", table=table.key)
+
+
+@rule("BLANK_CELL", Severity.WARNING, "应填数字的表格单元格为空（每行至多报一次）", group="reader")
+def blank_cell(report: Report):
+    for table in report.spec.tables:
+        if table.key not in report.found_tables:
+            continue
+        for row in table.rows:
+            cells = report.tables[table.key][row.id]
+            blank = [c for c in row.columns if cells[c].status in ("blank", "missing")]
+            if not blank:
+                continue
+            if len(blank) == len(row.columns) and all(cells[c].status == "missing" for c in blank):
+                msg = f"{table.name}缺少「{row.label}」一行"
+            else:
+                names = "、".join(table.column(c).label for c in blank)
+                msg = f"{table.name}「{row.label}」一行有{len(blank)}格为空（{names}），空白不等于0，请填写数字"
+            lines = [cells[c].line for c in blank if cells[c].line]
+            yield finding("BLANK_CELL", msg, table=table.key, row=row.id, columns=blank, line=lines[0] if lines else None)
+
+
+@rule("ROW_UNPLACED", Severity.WARNING, "一行读到的数字个数与列数不符，无法确定各数所在的列，已留空", group="reader")
+def row_unplaced(report: Report):
+    yield from _notes(report, "ROW_UNPLACED")
+
+
+@rule("CELL_INFERRED", Severity.INFO, "一行缺少或多出一个数，已按勾稽关系唯一确定", group="reader")
+def cell_inferred(report: Report):
+    yield from _notes(report, "CELL_INFERRED")
+
+
+@rule("DUPLICATE_ROW", Severity.WARNING, "同一行在表中出现两次且数字不同", group="reader")
+def duplicate_row(report: Report):
+    yield from _notes(report, "DUPLICATE_ROW")
+
+
+@rule("TEMPLATE_UNKNOWN", Severity.WARNING, "无法从表头判断使用的是2021年还是2019年模板", group="reader")
+def template_unknown(report: Report):
+    if not report.template_detected and report.found_tables:
+        yield finding("TEMPLATE_UNKNOWN", f"无法从表头判断模板版本，按报告年度采用{report.template}年模板读取，请核对表二表头")
+
+
+def _notes(report: Report, code: str):
+    for c, message, where in report.notes:
+        if c == code:
+            yield finding(code, message, **where)
+
+
+_CN = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六"}

@@ -1,0 +1,152 @@
+"""`xxgk parse`, `xxgk check`, `xxgk rules`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Iterator, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from .. import checks
+from ..pipeline import parse_path
+from ..readers import ReadError
+from ..report import Report, Severity
+
+_SEV_STYLE = {Severity.ERROR: ("✗", "bold red", "错误"), Severity.WARNING: ("!", "yellow", "警告"), Severity.INFO: ("i", "dim", "提示")}
+
+
+def _codes(values: list[str] | None) -> list[str]:
+    out: list[str] = []
+    for v in values or []:
+        out.extend(c.strip() for c in v.split(",") if c.strip())
+    return out
+
+
+def _rules(select, ignore):
+    try:
+        return checks.selected(_codes(select), _codes(ignore))
+    except KeyError as exc:
+        typer.echo(f"xxgk: 未知的规则代码：{exc.args[0]}（用 xxgk rules 查看全部）", err=True)
+        raise typer.Exit(2)
+
+
+def walk(paths: list[Path]) -> Iterator[Path]:
+    """Files named, and the files under folders named (sorted, hidden ones skipped)."""
+    for p in paths:
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for f in sorted(files):
+                    if not f.startswith("."):
+                        yield Path(root) / f
+        else:
+            yield p
+
+
+def _err(console: Console, path: Path, message: str) -> None:
+    console.print(f"[bold red]xxgk: {escape(str(path))}: {escape(message)}[/]", highlight=False, soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def parse(
+        file: Path = typer.Argument(..., help="报告文件（文本、HTML、DOCX、PDF、图片）"),
+        compact: bool = typer.Option(False, "--compact", help="单行输出 JSON"),
+        select: Optional[list[str]] = typer.Option(None, "--select", help="只运行这些规则（代码或前缀，可逗号分隔）"),
+        ignore: Optional[list[str]] = typer.Option(None, "--ignore", help="不运行这些规则"),
+    ):
+        """把一份报告读成规范 JSON（schema xxgk.report/1）。 Parse one report to canonical JSON."""
+        rules = _rules(select, ignore)
+        try:
+            report = parse_path(file, rules=rules)
+        except ReadError as exc:
+            _err(Console(stderr=True), file, str(exc))
+            raise typer.Exit(2)
+        import json
+
+        from ..report import _json_default
+
+        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=None if compact else 2, default=_json_default))
+
+    @app.command()
+    def check(
+        paths: list[Path] = typer.Argument(..., help="报告文件或文件夹（文件夹逐个读取其中文件）"),
+        json_out: bool = typer.Option(False, "--json", help="每份报告输出一行 JSON（与 parse 相同）"),
+        select: Optional[list[str]] = typer.Option(None, "--select", help="只运行这些规则（代码或前缀，可逗号分隔）"),
+        ignore: Optional[list[str]] = typer.Option(None, "--ignore", help="不运行这些规则"),
+        verbose: bool = typer.Option(False, "--verbose", "-v", help="也显示提示（info）级别的发现"),
+    ):
+        """审核报告：勾稽关系、空格、缺项、模板、年度、跨年度衔接。退出码 0 无错误，1 有错误，2 有文件无法读取。"""
+        rules = _rules(select, ignore)
+        out = Console(highlight=False, soft_wrap=True)
+        err = Console(stderr=True, highlight=False, soft_wrap=True)
+        reports: list[Report] = []
+        unreadable = 0
+        for path in walk(paths):
+            try:
+                reports.append(parse_path(path, rules=rules))
+            except ReadError as exc:
+                unreadable += 1
+                _err(err, path, str(exc))
+            except Exception as exc:  # a bug must not stop the batch; say which file
+                unreadable += 1
+                _err(err, path, f"内部错误（{type(exc).__name__}: {exc}），请报告此问题")
+        checks.run_corpus(reports, rules)
+        import json
+
+        from ..report import _json_default
+
+        for report in reports:
+            if json_out:
+                sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False, default=_json_default) + "\n")
+            else:
+                _verdict(out, report, verbose)
+        if not json_out and len(reports) + unreadable > 1:
+            bad = sum(1 for r in reports if r.has_errors)
+            out.print(f"\n共 {len(reports) + unreadable} 个文件：{len(reports) - bad} 份无错误，{bad} 份有错误，{unreadable} 个无法读取")
+        if unreadable:
+            raise typer.Exit(2)
+        if any(r.has_errors for r in reports):
+            raise typer.Exit(1)
+
+    @app.command()
+    def rules(json_out: bool = typer.Option(False, "--json", help="输出 JSON")):
+        """列出全部审核规则（代码、级别、说明）。 List every check."""
+        if json_out:
+            import json
+
+            typer.echo(json.dumps(
+                [{"code": r.code, "severity": r.severity.value, "group": r.group, "description": r.description} for r in checks.iter_codes()],
+                ensure_ascii=False, indent=2,
+            ))
+            return
+        table = Table("代码 code", "级别", "类别", "说明")
+        group_cn = {"reader": "读取", "check": "审核", "cross-year": "跨年度"}
+        for r in checks.iter_codes():
+            sym, style, cn = _SEV_STYLE[r.severity]
+            table.add_row(r.code, f"[{style}]{cn}[/]", group_cn.get(r.group, r.group), r.description)
+        Console().print(table)
+
+
+def _verdict(console: Console, report: Report, verbose: bool) -> None:
+    counts = {s: sum(1 for f in report.findings if f.severity is s) for s in Severity}
+    name = report.source.path or report.source.name or "?"
+    m = report.meta
+    head = "[bold red]✗[/]" if counts[Severity.ERROR] else ("[yellow]![/]" if counts[Severity.WARNING] else "[green]✓[/]")
+    who = escape(m.agency or "（未识别机关）")
+    year = f"{m.year}年度" if m.year else "（年度未识别）"
+    console.print(
+        f"{head} [bold]{escape(name)}[/]  {who} · {year} · {report.template}年模板"
+        f"  错误{counts[Severity.ERROR]} 警告{counts[Severity.WARNING]} 提示{counts[Severity.INFO]}"
+    )
+    for f in report.findings:
+        if f.severity is Severity.INFO and not verbose:
+            continue
+        sym, style, cn = _SEV_STYLE[f.severity]
+        loc = f"（第{f.where['line']}行）" if f.where.get("line") else ""
+        console.print(f"    [{style}]{sym} {f.code}[/] {escape(f.message)}{loc}")

@@ -1,0 +1,65 @@
+"""The intermediate document every reader produces and the extractor consumes.
+
+One object model for every input format (in the spirit of pdfplumber's page model): the text
+lines of the document in reading order, and the tables found in it as rows of cells.  Every cell
+knows where it came from — line, page, and for PDF/OCR its box and recognition confidence — so
+that a number in the final report can be traced back to the source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Cell:
+    text: str
+    line: int | None = None  # 1-based source line (text formats) or paragraph index
+    page: int | None = None  # 1-based page (PDF, images)
+    bbox: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom in points/pixels
+    confidence: float | None = None  # OCR confidence 0..1, None when not recognised by OCR
+    rowspan: int = 1
+    colspan: int = 1
+    spanned: bool = False  # True for the copies a span expansion put in the covered grid slots
+
+
+@dataclass(slots=True)
+class Row:
+    cells: list[Cell]
+
+
+@dataclass(slots=True)
+class Table:
+    rows: list[Row]
+    first_line: int | None = None  # where in `lines` the table sits (line numbers, 1-based)
+    last_line: int | None = None
+    page: int | None = None
+    # True when rows are real table rows (HTML, DOCX, tab/pipe text); False when the reader only
+    # knows a sequence of cells and grouped them into rows heuristically (one cell per line).
+    rows_known: bool = True
+
+
+@dataclass(slots=True)
+class Line:
+    no: int  # 1-based
+    text: str  # as decoded, Traditional characters converted, trailing white space removed
+    page: int | None = None
+    in_table: bool = False  # the line was consumed by a table
+
+
+@dataclass
+class Document:
+    lines: list[Line]
+    tables: list[Table] = field(default_factory=list)
+    format: str = "text"  # "text" | "html" | "docx" | "pdf" | "image"
+    encoding: str | None = None
+    layout: str | None = None  # text layout detected by the reader, e.g. "tsv", "cell-per-line"
+    pages: int | None = None
+    warnings: list[str] = field(default_factory=list)  # reader-level remarks, e.g. OCR quality
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    def narrative(self) -> list[Line]:
+        return [line for line in self.lines if not line.in_table]

@@ -1,0 +1,53 @@
+"""Document → Report: find the sections, the metadata, the template version and the tables."""
+
+from __future__ import annotations
+
+from ..document import Document
+from ..report import Report
+from ..template import TEMPLATES, Template, for_year
+from ..text import fold
+from .meta import find_meta
+from .sections import find_sections
+from .tables import read_tables
+
+
+def detect_template(doc: Document) -> Template | None:
+    """The version whose signature phrases the tables (else the whole text) print most."""
+    cells = "".join(fold(c.text) for t in doc.tables for r in t.rows for c in r.cells)
+    for haystack in (cells, fold(doc.text) if not cells else ""):
+        if not haystack:
+            continue
+        scores = {tid: sum(1 for s in t.signature if s in haystack) for tid, t in TEMPLATES.items()}
+        best = max(scores.values())
+        if best:
+            winners = [tid for tid, s in scores.items() if s == best]
+            if len(winners) == 1:
+                return TEMPLATES[winners[0]]
+    return None
+
+
+def extract(doc: Document) -> Report:
+    detected = detect_template(doc)
+    # sections and meta do not depend on the template version; use any to find them
+    probe = detected or next(iter(TEMPLATES.values()))
+    sections = find_sections(doc, probe)
+    meta = find_meta(doc, sections)
+    tpl = detected or for_year(meta.year)
+    read = read_tables(doc, tpl)
+    report = Report(template=tpl.id, template_detected=detected is not None, tables=read.values)
+    report.found_tables = read.found
+    report.meta = meta
+    report.sections = sections
+    report.notes.extend(read.notes)
+    report.lines = [line.text for line in doc.lines]
+    report.is_report = _looks_like_report(doc, report)
+    return report
+
+
+def _looks_like_report(doc: Document, report: Report) -> bool:
+    """An annual report names itself or shows the national tables; anything else is not one."""
+    if report.found_tables:
+        return True
+    head = fold("".join(line.text for line in doc.lines[:60]))
+    named = "信息公开" in head and ("年度报告" in head or "工作报告" in head or "工作的报告" in head)
+    return named or len(report.sections) >= 3

@@ -1,0 +1,55 @@
+"""Find the six sections by their headings, whatever their numbering (一、 1、 （一） or none)."""
+
+from __future__ import annotations
+
+from ..document import Document
+from ..report import SectionText
+from ..template import Template
+from ..text import fold, numbering_of, strip_numbering
+
+_MAX_HEADING = 40
+
+
+def _candidates(doc: Document, tpl: Template):
+    """(line index, section number, its numbering or None, text) for every heading-like line."""
+    out = []
+    for idx, line in enumerate(doc.lines):
+        f = fold(line.text)
+        if not f or len(f) > _MAX_HEADING or f.endswith(("。", "；", ";", "，", ",")):
+            continue
+        core = strip_numbering(f)
+        for sec in tpl.sections:
+            for key in sec.keys:
+                pos = core.find(key)
+                if pos != -1 and pos <= 12 and len(core) <= len(key) + 14:
+                    out.append((idx, sec.number, numbering_of(f), line.text.strip()))
+                    break
+    return out
+
+
+def find_sections(doc: Document, tpl: Template) -> list[SectionText]:
+    cands = _candidates(doc, tpl)
+    chosen: list[tuple[int, int, str]] = []
+    after = -1
+    for number in range(1, len(tpl.sections) + 1):
+        mine = [c for c in cands if c[1] == number and c[0] > after]
+        pick = next((c for c in mine if c[2] == number), None)
+        if pick is None:
+            pick = next((c for c in mine if c[2] is None), None)
+        if pick is None:
+            # numbered differently (sections merged or renumbered): accept a top-level heading
+            # (一、 / 1、) but never a sub-part of another section (（一）)
+            pick = next((c for c in mine if not fold(c[3]).startswith("(")), None)
+        if pick is not None:
+            chosen.append((pick[0], number, pick[3]))
+            after = pick[0]
+    sections = []
+    for k, (idx, number, title) in enumerate(chosen):
+        end = chosen[k + 1][0] - 1 if k + 1 < len(chosen) else len(doc.lines) - 1
+        body_lines = [
+            doc.lines[i].text.strip()
+            for i in range(idx + 1, end + 1)
+            if doc.lines[i].text.strip() and not doc.lines[i].in_table
+        ]
+        sections.append(SectionText(number, title, doc.lines[idx].no, doc.lines[end].no, "\n".join(body_lines)))
+    return sections

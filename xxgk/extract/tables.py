@@ -1,0 +1,195 @@
+"""Read Tables 2, 3 and 4 out of the document's tables into the canonical cells."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..document import Document
+from ..report import Value
+from ..template import Table, Template
+from ..text import cell_value, fold
+from .labels import label_index
+from .placement import Slot, Token, alternatives, direct, resolve
+
+# Table 4 header words: text cells between the "行政复议" anchor and the numbers
+_T4_HEADER = ("行政复议", "行政诉讼", "维持", "纠正", "结果", "审结", "总计", "合计", "起诉", "其他", "复议", "诉讼")
+
+
+@dataclass
+class Occurrence:
+    table: str
+    rows: tuple[str, ...]
+    tokens: list[Token]
+    line: int | None
+
+
+@dataclass
+class TableRead:
+    values: dict[str, dict[str, dict[str, Value]]]
+    found: set[str] = field(default_factory=set)
+    notes: list[tuple[str, str, dict]] = field(default_factory=list)
+
+
+def _cells(doc: Document):
+    """Every table cell in document order: (document table index, row index, cell index, cell)."""
+    for ti, table in enumerate(doc.tables):
+        for ri, row in enumerate(table.rows):
+            for ci, cell in enumerate(row.cells):
+                yield ti, ri, ci, cell
+
+
+def _row_occurrences(doc: Document, tpl: Template) -> list[Occurrence]:
+    """Labelled rows of Tables 2 and 3: the numbers after the last label cell of each row."""
+    index = label_index(tpl.id)
+    out: list[Occurrence] = []
+    for ti, table in enumerate(doc.tables):
+        for ri, row in enumerate(table.rows):
+            label_at, hit = -1, None
+            for ci, cell in enumerate(row.cells):
+                if cell_value(cell.text).kind == "text":
+                    m = index.match(cell.text)
+                    if m is not None:
+                        label_at, hit = ci, m
+                    elif label_at >= 0 and any(cell_value(c.text).kind == "number" for c in row.cells[label_at + 1 : ci]):
+                        break  # text after the numbers: the row ended
+            if hit is None:
+                continue
+            tokens = []
+            for ci in range(label_at + 1, len(row.cells)):
+                cell = row.cells[ci]
+                v = cell_value(cell.text)
+                if v.kind == "text":
+                    break
+                tokens.append(Token(v, cell, (ti, ri, ci)))
+            out.append(Occurrence(hit[0], (hit[1],), tokens, row.cells[label_at].line))
+    return out
+
+
+def _appeals_occurrence(doc: Document) -> Occurrence | None:
+    """Table 4: the run of numbers that follows its header (anchored at 行政复议 … 维持/审结)."""
+    cells = list(_cells(doc))
+    start = None
+    for k, (_, _, _, cell) in enumerate(cells):
+        f = fold(cell.text)
+        if "行政复议" in f and len(f) <= 12:
+            # confirm a Table 4 header follows
+            ahead = "".join(fold(c.text) for *_, c in cells[k : k + 40])
+            if "维持" in ahead or "审结" in ahead or "起诉" in ahead:
+                start = k
+                break
+    if start is None:
+        return None
+    tokens: list[Token] = []
+    line = cells[start][3].line
+    for ti, ri, ci, cell in cells[start:]:
+        v = cell_value(cell.text)
+        if v.kind == "text":
+            f = fold(cell.text)
+            if not any(t.is_number for t in tokens) and (len(f) <= 16 or any(w in f for w in _T4_HEADER)):
+                tokens = []  # still in the header: padding cells before here are not data
+                continue
+            break
+        tokens.append(Token(v, cell, (ti, ri, ci)))
+    return Occurrence("appeals", ("reconsideration", "litigation_direct", "litigation_after_reconsideration"), tokens, line)
+
+
+def _slots(table: Table, rows: tuple[str, ...]) -> list[Slot]:
+    return [(r, c) for r in rows for c in table.row(r).columns]
+
+
+def _value(tok: Token, status: str | None = None) -> Value:
+    v = tok.value
+    return Value(
+        v.number,
+        status or ("read" if v.kind == "number" else "blank"),
+        tok.cell.text,
+        tok.cell.line,
+        tok.cell.page,
+        tok.pos,
+        tok.cell.confidence,
+    )
+
+
+def read_tables(doc: Document, tpl: Template) -> TableRead:
+    values = {t.key: {r.id: {c: Value() for c in r.columns} for r in t.rows} for t in tpl.tables}
+    result = TableRead(values)
+    occurrences = _row_occurrences(doc, tpl)
+    appeals = _appeals_occurrence(doc)
+    if appeals is not None:
+        occurrences.append(appeals)
+
+    placed: set[tuple[str, str]] = set()
+    pending: list[Occurrence] = []
+    for occ in occurrences:
+        table = tpl.table(occ.table)
+        result.found.add(occ.table)
+        slots = _slots(table, occ.rows)
+        if not occ.tokens or (not any(t.is_number for t in occ.tokens) and len(occ.tokens) < len(slots)):
+            continue  # a label with no cells after it: a header or a label split from its row
+        key = (occ.table, occ.rows[0])
+        chosen = direct(occ.tokens, len(slots))
+        if chosen is None:
+            pending.append(occ)
+            continue
+        new = {s: _value(tok) for s, tok in zip(slots, chosen)}
+        if key in placed:
+            _note_duplicate(result, table, occ, values, new)
+            continue
+        placed.add(key)
+        for (r, c), v in new.items():
+            values[occ.table][r][c] = v
+
+    for occ in pending:  # placements that need the identities, with the directly read rows known
+        table = tpl.table(occ.table)
+        slots = _slots(table, occ.rows)
+        key = (occ.table, occ.rows[0])
+        if key in placed:
+            continue
+        known = {(r, c): v.value for r, cols in values[occ.table].items() for c, v in cols.items() if v.status == "read"}
+        options = alternatives(occ.tokens, len(slots))
+        chosen = resolve(table, slots, options, known) if options else None
+        raw = " ".join(t.cell.text or "□" for t in occ.tokens)
+        where = {"table": occ.table, "row": occ.rows[0] if len(occ.rows) == 1 else None, "line": occ.line}
+        numbers = sum(1 for t in occ.tokens if t.is_number)
+        label = _row_label(table, occ)
+        if chosen is None:
+            for r, c in slots:
+                values[occ.table][r][c] = Value(None, "unplaced", line=occ.line)
+            result.notes.append((
+                "ROW_UNPLACED",
+                f"{table.name}「{label}」读到{numbers}个数、应有{len(slots)}格（{raw}），无法确定各数所在的列，已留空，请对照原件核实",
+                where,
+            ))
+            continue
+        placed.add(key)
+        for (r, c), (number, tok) in zip(slots, chosen):
+            if tok is not None:
+                v = _value(tok, "inferred")
+            else:
+                v = Value(number, "inferred", line=occ.line)
+            v.value = number
+            values[occ.table][r][c] = v
+        result.notes.append((
+            "CELL_INFERRED",
+            f"{table.name}「{label}」读到{numbers}个数、应有{len(slots)}格（{raw}），按勾稽关系唯一确定为"
+            f"{'、'.join(str(n) for n, _ in chosen)}，请对照原件核实",
+            where,
+        ))
+    return result
+
+
+def _row_label(table: Table, occ: Occurrence) -> str:
+    if len(occ.rows) == 1:
+        return table.row(occ.rows[0]).label
+    return "全部"
+
+
+def _note_duplicate(result: TableRead, table: Table, occ: Occurrence, values, new) -> None:
+    old = {s: values[occ.table][s[0]][s[1]].value for s in new}
+    if all(old[s] == v.value for s, v in new.items()):
+        return  # the same row printed again (a header repeated after a page break)
+    result.notes.append((
+        "DUPLICATE_ROW",
+        f"{table.name}「{_row_label(table, occ)}」出现两次且数字不同（第{occ.line}行），已采用第一次出现的数字",
+        {"table": occ.table, "row": occ.rows[0], "line": occ.line},
+    ))

@@ -1,0 +1,79 @@
+"""Input bytes → Document.  `read_bytes` detects the format from the content (not the file name)
+and dispatches to the reader for it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..document import Document
+from .decode import decode
+from .errors import ReadError
+from .text import read_text
+
+MAX_BYTES = 200 * 1024 * 1024
+
+
+def sniff(data: bytes, name: str = "") -> str:
+    """The format of an input, from its first bytes (the name only breaks ties)."""
+    head = data[:2048]
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"  # legacy .doc / .wps / .xls
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF8", b"BM")) or head[8:12] == b"WEBP":
+        return "image"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in lowered[:512] or b"<body" in lowered or b"<table" in lowered:
+        return "html"
+    if lowered.startswith(b"<") and name.lower().endswith((".html", ".htm", ".shtml", ".xhtml")):
+        return "html"
+    return "text"
+
+
+def read_bytes(data: bytes, name: str = "") -> Document:
+    if len(data) > MAX_BYTES:
+        raise ReadError(f"文件过大（{len(data) // (1024 * 1024)} MB），超过 {MAX_BYTES // (1024 * 1024)} MB 上限", "too-large")
+    fmt = sniff(data, name)
+    if fmt == "text":
+        text, encoding, warnings = decode(data)
+        doc = read_text(text, encoding=encoding)
+        doc.warnings.extend(warnings)
+        return doc
+    reader = _FORMAT_READERS.get(fmt)
+    if reader is None:
+        raise ReadError(f"暂不支持读取此格式（{fmt}）", "unsupported-format")
+    return reader(data, name)
+
+
+def read_path(path: str | Path) -> Document:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except IsADirectoryError:
+        raise ReadError("是目录，不是文件", "directory") from None
+    except FileNotFoundError:
+        raise ReadError("文件不存在", "not-found") from None
+    except PermissionError:
+        raise ReadError("没有读取权限", "permission") from None
+    except OSError as exc:
+        raise ReadError(f"无法读取文件：{exc.strerror or exc}", "os-error") from None
+    return read_bytes(data, p.name)
+
+
+# Readers for other formats register here (format name → callable(bytes, name) -> Document).
+_FORMAT_READERS: dict = {}
+
+
+def register(fmt: str):
+    def deco(fn):
+        _FORMAT_READERS[fmt] = fn
+        return fn
+
+    return deco
+
+
+__all__ = ["Document", "ReadError", "read_bytes", "read_path", "read_text", "sniff", "register"]

@@ -1,0 +1,216 @@
+"""Plain text → Document.
+
+Real reports reach us as text copied or extracted from Word, PDF and web pages, and the tables
+come in several shapes, often mixed in one file:
+
+* ``tsv``            one table row per line, cells separated by tabs (Word → text, PDF → text);
+* ``pipe``           one row per line, cells separated by ``|`` (web page → text, Markdown);
+* ``tab-cell``       one cell per line, each cell's first line indented by one tab, a cell's
+                     further lines not indented, rows separated by blank lines;
+* ``cell-per-line``  one cell per line (usually with blank lines between), no row boundaries.
+
+The reader finds the runs of lines that form tables, cuts them into cells, and hands the
+extractor rows of cells with their line numbers.  It does not interpret labels or numbers beyond
+telling a number from text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..document import Cell, Document, Line, Row, Table
+from ..text import fold, is_value_text, to_simplified
+
+_MAX_CELL = 60  # folded characters: longer lines are prose, not table cells
+_SENTENCE_END = ("。", "；", ";")
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．]\s*\S")
+_PIPE_SEPARATOR = re.compile(r"^[\s|:\-—+]+$")
+_FURNITURE = re.compile(
+    r"^(?:打印(?:文章|本页|此页)?|关闭(?:窗口|本页)?|分享到[:：]?.*|【?字体[:：].*|返回顶部|\[bookmark:[^\]]*\]\s*"
+    r"|[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}"
+    r"|\.?/?t\d{8}_\d+\w*\.s?html?)$"
+)
+
+
+def _kind(raw: str) -> str:
+    """Classify one raw line: blank, tsv, pipe, tabcell, cell (short) or prose."""
+    if not raw.strip():
+        # a lone tab is an empty cell of the tab-cell layout, not a blank line
+        return "tabcell" if raw.rstrip(" \u3000") == "\t" else "blank"
+    if "\t" in raw:
+        body = raw.lstrip("\t")
+        if "\t" in body.rstrip("\t") or (raw.count("\t") >= 2 and body.strip()):
+            return "tsv"
+        if raw.startswith("\t") and raw.count("\t") == 1:
+            return "tabcell"
+        return "tsv"
+    if raw.count("|") >= 2 and not _PIPE_SEPARATOR.match(raw):
+        return "pipe"
+    folded = fold(raw)
+    if len(folded) <= _MAX_CELL and not folded.endswith(_SENTENCE_END):
+        return "cell"
+    return "prose"
+
+
+def read_text(text: str, *, encoding: str | None = None) -> Document:
+    text = to_simplified(text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\u2028", "\n"))
+    raw_lines = text.split("\n")
+    lines: list[Line] = []
+    kinds: list[str] = []
+    for i, raw in enumerate(raw_lines):
+        stripped = raw.strip()
+        if stripped.startswith("[bookmark:"):
+            raw = re.sub(r"^\s*\[bookmark:[^\]]*\]\s*", "", raw)
+            stripped = raw.strip()
+        kind = _kind(raw)
+        if kind in ("cell", "prose") and _FURNITURE.match(stripped):
+            kind = "furniture"
+        lines.append(Line(i + 1, raw.rstrip(" \t\u3000") if kind != "tsv" else raw.rstrip()))
+        kinds.append(kind)
+
+    doc = Document(lines=lines, format="text", encoding=encoding)
+    layouts: set[str] = set()
+    i, n = 0, len(raw_lines)
+    while i < n:
+        k = kinds[i]
+        if k in ("tsv", "pipe"):
+            j = _tsv_run(kinds, i, k)
+            doc.tables.append(_delimited_table(raw_lines, i, j, "\t" if k == "tsv" else "|"))
+            layouts.add(k)
+        elif k == "tabcell":
+            j = _tabcell_run(raw_lines, kinds, i)
+            doc.tables.append(_tabcell_table(raw_lines, kinds, i, j))
+            layouts.add("tab-cell")
+        elif k == "cell":
+            j = _cell_run(raw_lines, kinds, i)
+            if j is None:
+                i += 1
+                continue
+            doc.tables.append(_cell_table(raw_lines, kinds, i, j))
+            layouts.add("cell-per-line")
+        else:
+            i += 1
+            continue
+        for line in lines[i:j]:
+            line.in_table = True
+        i = j
+    doc.layout = "+".join(sorted(layouts)) if layouts else None
+    return doc
+
+
+def _tsv_run(kinds: list[str], i: int, kind: str) -> int:
+    """End (exclusive) of a run of delimited rows; blank lines and furniture may sit inside."""
+    j = i
+    last = i
+    while j < len(kinds) and kinds[j] in (kind, "blank", "furniture", "tabcell" if kind == "tsv" else kind):
+        if kinds[j] in (kind, "tabcell"):
+            last = j
+        j += 1
+    return last + 1
+
+
+def _delimited_table(raw: list[str], i: int, j: int, sep: str) -> Table:
+    rows = []
+    for no in range(i, j):
+        line = raw[no]
+        if not line.strip() or _FURNITURE.match(line.strip()):
+            continue
+        if sep == "|":
+            if _PIPE_SEPARATOR.match(line):
+                continue
+            body = line.strip()
+            if body.startswith("|"):
+                body = body[1:]
+            if body.endswith("|"):
+                body = body[:-1]
+            parts = body.split("|")
+        else:
+            parts = line.split("\t")
+        rows.append(Row([Cell(p.strip(), line=no + 1) for p in parts]))
+    return Table(rows, first_line=i + 1, last_line=j)
+
+
+def _continuation(raw: str, kind: str) -> bool:
+    """A non-indented line inside a tab-cell table that continues or starts a cell."""
+    if kind != "cell":
+        return False
+    if _HEADING.match(raw) and len(fold(raw)) > 8:
+        return False  # a section heading ends the table
+    return len(fold(raw)) <= _MAX_CELL
+
+
+def _tabcell_run(raw: list[str], kinds: list[str], i: int) -> int:
+    j = i
+    last = i
+    while j < len(kinds):
+        k = kinds[j]
+        if k == "tabcell":
+            last = j
+        elif k in ("blank", "furniture"):
+            pass
+        elif _continuation(raw[j], k):
+            last = j
+        else:
+            break
+        j += 1
+    return last + 1
+
+
+def _tabcell_table(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
+    rows: list[Row] = []
+    cells: list[Cell] = []
+    prev_blank = True
+    for no in range(i, j):
+        k = kinds[no]
+        if k in ("blank", "furniture"):
+            if cells:
+                rows.append(Row(cells))
+                cells = []
+            prev_blank = True
+            continue
+        text = raw[no].strip()
+        if k == "tabcell" or prev_blank or not cells:
+            cells.append(Cell(text, line=no + 1))
+        else:  # a cell's further line: Chinese text joins without a space
+            cells[-1].text += text
+        prev_blank = False
+    if cells:
+        rows.append(Row(cells))
+    return Table(rows, first_line=i + 1, last_line=j)
+
+
+def _cell_run(raw: list[str], kinds: list[str], i: int) -> int | None:
+    """A run of short lines that holds numbers is a table given one cell per line."""
+    j = i
+    last = i
+    cells = values = 0
+    while j < len(kinds) and kinds[j] in ("cell", "blank", "furniture"):
+        if kinds[j] == "cell":
+            cells += 1
+            last = j
+            if is_value_text(raw[j]) and raw[j].strip():
+                values += 1
+        j += 1
+    if cells >= 6 and values >= 3:
+        return last + 1
+    return None
+
+
+def _cell_table(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
+    """Group the cells into rows: a text cell that follows a value starts a new row."""
+    rows: list[Row] = []
+    cells: list[Cell] = []
+    after_value = False
+    for no in range(i, j):
+        if kinds[no] != "cell":
+            continue
+        text = raw[no].strip()
+        value = is_value_text(text)
+        if not value and after_value and cells:
+            rows.append(Row(cells))
+            cells = []
+        cells.append(Cell(text, line=no + 1))
+        after_value = value
+    if cells:
+        rows.append(Row(cells))
+    return Table(rows, first_line=i + 1, last_line=j, rows_known=False)

@@ -1,0 +1,201 @@
+"""The canonical model of one annual report, and its JSON form (schema ``xxgk.report/1``)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from . import template as T
+
+SCHEMA = "xxgk.report/1"
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(slots=True)
+class Value:
+    """One cell of a canonical table: its number (None = blank or unknown) and where it came from.
+
+    status: "read" a number read from the source; "blank" the cell is there but empty (/, -, 无);
+    "inferred" the number was placed by the accounting identities (the source row lacked a cell);
+    "missing" the row or cell was not found; "unplaced" the row was found but its numbers could
+    not be placed with certainty; "doubtful" read, but with low recognition confidence.
+    """
+
+    value: int | Decimal | None = None
+    status: str = "missing"
+    raw: str | None = None
+    line: int | None = None
+    page: int | None = None
+    cell: tuple[int, int, int] | None = None  # (document table, row, cell) indices, 0-based
+    confidence: float | None = None
+
+    def provenance(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"status": self.status}
+        for key in ("raw", "line", "page", "confidence"):
+            v = getattr(self, key)
+            if v is not None:
+                out[key] = v
+        if self.cell is not None:
+            out["table"], out["row"], out["cell"] = self.cell
+        return out
+
+
+@dataclass(slots=True)
+class Finding:
+    code: str
+    severity: Severity
+    message: str
+    where: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "severity": self.severity.value, "message": self.message, "where": self.where}
+
+
+@dataclass
+class SectionText:
+    number: int
+    title: str  # the heading as found in the document
+    line: int  # 1-based line of the heading
+    end_line: int  # last line of the section (inclusive)
+    text: str
+
+
+@dataclass
+class Meta:
+    agency: str | None = None
+    year: int | None = None
+    title: str | None = None
+    # where the year was stated; YEAR_MISMATCH compares them
+    title_year: int | None = None
+    period_year: int | None = None
+    body_year: int | None = None
+    body_years: frozenset[int] = frozenset()  # every year the opening prose names
+    period: str | None = None  # the statistical-period sentence, as found
+    title_line: int | None = None
+
+
+@dataclass
+class Source:
+    path: str | None = None
+    name: str | None = None
+    format: str | None = None
+    encoding: str | None = None
+    layout: str | None = None
+    sha256: str | None = None
+    size: int | None = None
+    pages: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass
+class Report:
+    template: str  # template id
+    template_detected: bool = True
+    source: Source = field(default_factory=Source)
+    meta: Meta = field(default_factory=Meta)
+    tables: dict[str, dict[str, dict[str, Value]]] = field(default_factory=dict)
+    found_tables: set[str] = field(default_factory=set)  # table keys present in the source
+    sections: list[SectionText] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    # remarks of the extractor that the checks turn into findings (code, message, where)
+    notes: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    is_report: bool = True
+    lines: list[str] = field(default_factory=list)  # document text lines, for quoting
+
+    @classmethod
+    def empty(cls, template_id: str) -> "Report":
+        tpl = T.get(template_id)
+        tables = {t.key: {r.id: {c: Value() for c in r.columns} for r in t.rows} for t in tpl.tables}
+        return cls(template=template_id, tables=tables)
+
+    @property
+    def spec(self) -> T.Template:
+        return T.get(self.template)
+
+    def value(self, table: str, row: str, col: str) -> int | Decimal | None:
+        return self.tables[table][row][col].value
+
+    def section(self, number: int) -> SectionText | None:
+        for s in self.sections:
+            if s.number == number:
+                return s
+        return None
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self.findings)
+
+    # ---- JSON ------------------------------------------------------------------------------
+
+    def to_json(self, *, provenance: bool = True, sections: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "schema": SCHEMA,
+            "source": self.source.to_json(),
+            "template": self.template,
+            "meta": {"agency": self.meta.agency, "year": self.meta.year, "title": self.meta.title},
+        }
+        for key in T.TABLE_KEYS:
+            out[key] = {row: {col: v.value for col, v in cols.items()} for row, cols in self.tables[key].items()}
+        out["findings"] = [f.to_json() for f in self.findings]
+        if sections:
+            out["sections"] = [
+                {"number": s.number, "title": s.title, "line": s.line, "end_line": s.end_line, "text": s.text}
+                for s in self.sections
+            ]
+        if provenance:
+            out["provenance"] = {
+                f"{key}.{row}.{col}": v.provenance()
+                for key in T.TABLE_KEYS
+                for row, cols in self.tables[key].items()
+                for col, v in cols.items()
+                if v.status != "missing"
+            }
+        out["meta"]["template_detected"] = self.template_detected
+        out["meta"]["years"] = {"title": self.meta.title_year, "period": self.meta.period_year, "body": self.meta.body_year}
+        return out
+
+    def dumps(self, **kw) -> str:
+        return json.dumps(self.to_json(**kw), ensure_ascii=False, default=_json_default)
+
+
+def _json_default(o):
+    if isinstance(o, Decimal):
+        return float(o) if o != o.to_integral_value() else int(o)
+    raise TypeError(type(o).__name__)
+
+
+def from_json(data: dict[str, Any]) -> "Report":
+    """A Report from the canonical JSON (values and meta; provenance kept where present)."""
+    template_id = data.get("template") or T.LATEST
+    rep = Report.empty(template_id)
+    src = data.get("source") or {}
+    rep.source = Source(**{k: v for k, v in src.items() if k in Source.__dataclass_fields__})
+    meta = data.get("meta") or {}
+    rep.meta = Meta(agency=meta.get("agency"), year=meta.get("year"), title=meta.get("title"))
+    prov = data.get("provenance") or {}
+    for key in T.TABLE_KEYS:
+        for row, cols in (data.get(key) or {}).items():
+            if row not in rep.tables[key]:
+                continue
+            for col, v in cols.items():
+                if col not in rep.tables[key][row]:
+                    continue
+                p = prov.get(f"{key}.{row}.{col}", {})
+                val = Decimal(str(v)) if isinstance(v, float) else v
+                status = p.get("status") or ("read" if v is not None else "blank")
+                rep.tables[key][row][col] = Value(val, status, p.get("raw"), p.get("line"), p.get("page"))
+        if data.get(key):
+            rep.found_tables.add(key)
+    for f in data.get("findings") or []:
+        rep.findings.append(Finding(f["code"], Severity(f["severity"]), f["message"], f.get("where") or {}))
+    return rep

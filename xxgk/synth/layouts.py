@@ -1,0 +1,197 @@
+"""Write a synthetic report as text in the layouts real reports come in (see readers/text.py).
+
+The tables are first laid out as a grid of the national form (from the template declaration),
+then serialised per layout.  Used by the property tests and the benchmarks; also a reference for
+what each layout looks like.
+"""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+from .. import template as T
+from . import SynthReport
+
+LAYOUTS = ("tsv", "pdf", "tab-cell", "cells", "pipe")
+HEADINGS = ("一、", "1、", "1.", "")
+_CN = "一二三四五六"
+REQUESTS_NOTE = "(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和)"
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, Decimal):
+        return format(v.normalize(), "f") if v == v.to_integral_value() else format(v, "f")
+    return str(v)
+
+
+# ---- the national form as grids ------------------------------------------------------------
+
+def grid_active(tpl: T.Template, values: dict) -> list[list[str]]:
+    table = tpl.table("active")
+    width = 1 + max(len(g.columns) for g in table.groups)
+    rows: list[list[str]] = []
+    for g in table.groups:
+        rows.append([g.label] + [""] * (width - 1))
+        head = ["信息内容"] + [table.column(c).label for c in g.columns]
+        rows.append(head + [""] * (width - len(head)))
+        for r in table.rows:
+            if r.group != g.id:
+                continue
+            line = [r.label] + [_fmt(values["active"][r.id][c]) for c in r.columns]
+            rows.append(line + [""] * (width - len(line)))
+    return rows
+
+
+def grid_requests(tpl: T.Template, values: dict) -> list[list[str]]:
+    table = tpl.table("requests")
+    cols = [c.label for c in table.columns]
+    rows = [
+        [REQUESTS_NOTE, "", "", "申请人情况"] + [""] * (len(cols) - 1),
+        ["", "", "", cols[0], "法人或其他组织", "", "", "", "", cols[-1]],
+        ["", "", "", ""] + cols[1:-1] + [""],
+    ]
+    groups = {g.id: g for g in table.groups}
+    seen_groups: set[str] = set()
+    for r in table.rows:
+        chain = []
+        g = r.group
+        while g:
+            chain.append(g)
+            g = groups[g].parent
+        chain.reverse()  # outermost first
+        labels = ["", "", ""]
+        for depth, gid in enumerate(chain):
+            if gid not in seen_groups:
+                labels[depth] = groups[gid].label
+                seen_groups.add(gid)
+        labels[len(chain)] = r.label
+        rows.append(labels + [_fmt(values["requests"][r.id][c.id]) for c in table.columns])
+    return rows
+
+
+def grid_appeals(tpl: T.Template, values: dict) -> list[list[str]]:
+    table = tpl.table("appeals")
+    heads = [c.label for c in table.columns]
+    n = len(heads)
+    return [
+        ["行政复议"] + [""] * (n - 1) + ["行政诉讼"] + [""] * (2 * n - 1),
+        heads + ["未经复议直接起诉"] + [""] * (n - 1) + ["复议后起诉"] + [""] * (n - 1),
+        [""] * n + heads + heads,
+        [_fmt(values["appeals"][r.id][c.id]) for r in table.rows for c in table.columns],
+    ]
+
+
+# ---- serialisation ---------------------------------------------------------------------------
+
+def _split(text: str, rng: random.Random) -> list[str]:
+    """Break a label across lines the way narrow table cells do."""
+    if len(text) < 4 or rng.random() < 0.6:
+        return [text]
+    cut = rng.randint(2, len(text) - 2)
+    return [text[:cut], text[cut:]]
+
+
+def _tsv(grid, rng, pdf=False) -> list[str]:
+    out = []
+    for row in grid:
+        cells = list(row)
+        if pdf:
+            cells = [c.replace("政府", "政 府", 1) if rng.random() < 0.2 else c for c in cells]
+            cells = [""] * rng.randint(0, 1) + cells + [""] * rng.randint(0, 2)
+        out.append("\t".join(cells))
+    return out
+
+
+def _pipe(grid) -> list[str]:
+    return ["| " + " | ".join(row) + " |" for row in grid]
+
+
+def _tabcell(grid, rng) -> list[str]:
+    out = []
+    for row in grid:
+        for cell in row:
+            parts = _split(cell, rng) if cell and not cell.lstrip("-").replace(".", "").isdigit() else [cell]
+            out.append("\t" + parts[0])
+            out.extend(parts[1:])
+        out.append("")
+    return out
+
+
+def _cells(grid, rng, repeat_header: str | None = None) -> list[str]:
+    out = []
+    for row in grid:
+        if repeat_header and any(c.startswith(("（五）", "(五)")) for c in row):
+            out += [repeat_header, ""]  # a header repeated after a page break
+        for cell in row:
+            if cell:
+                out += [cell, ""]
+    return out
+
+
+def _table(grid, layout: str, rng, repeat_header=None) -> list[str]:
+    if layout == "tsv":
+        return _tsv(grid, rng)
+    if layout == "pdf":
+        return _tsv(grid, rng, pdf=True)
+    if layout == "pipe":
+        return _pipe(grid)
+    if layout == "tab-cell":
+        return _tabcell(grid, rng)
+    if layout == "cells":
+        return _cells(grid, rng, repeat_header)
+    raise ValueError(layout)
+
+
+def write(rep: SynthReport, layout: str = "tsv", rng: random.Random | int | None = None, heading: str | None = None) -> str:
+    if not isinstance(rng, random.Random):
+        rng = random.Random(rng)
+    tpl = T.get(rep.template)
+    heading = heading if heading is not None else rng.choice(HEADINGS)
+
+    def head(n: int) -> str:
+        title = tpl.sections[n - 1].title
+        if heading == "一、":
+            return f"{_CN[n - 1]}、{title}"
+        return f"{n}{heading[-1]}{title}" if heading else title
+
+    lines: list[str] = []
+    if layout == "cells":
+        lines += ["欢迎访问本站 返回首页", "", rep.title, "", "来源：政务公开办 发布时间：2025-01-10 打印文章", ""]
+    else:
+        lines += [rep.title, ""]
+    lines += [
+        f"本报告根据《中华人民共和国政府信息公开条例》和《中华人民共和国政府信息公开工作年度报告格式》要求编制。"
+        f"本报告中所列数据的统计期限自{rep.year}年1月1日起至{rep.year}年12月31日止。",
+        "",
+        head(1),
+    ]
+    lines += rep.sections[1].split("\n")
+    grids = {
+        2: grid_active(tpl, rep.values),
+        3: grid_requests(tpl, rep.values),
+        4: grid_appeals(tpl, rep.values),
+    }
+    for n in (2, 3, 4):
+        lines += ["", head(n), ""]
+        lines += _table(grids[n], layout, rng, repeat_header="三、本年度办理结果" if n == 3 else None)
+    for n in (5, 6):
+        lines += ["", head(n)]
+        lines += rep.sections[n].split("\n")
+    if layout == "cells":
+        lines += ["", "附件：", "分享到："]
+    return "\n".join(lines) + "\n"
+
+
+def encode(text: str, encoding: str = "utf-8", traditional: bool = False) -> bytes:
+    if traditional:
+        import opencc
+
+        text = opencc.OpenCC("s2t").convert(text)
+    if encoding == "utf-8-sig":
+        return text.encode("utf-8-sig")
+    if encoding == "utf-16":
+        return text.encode("utf-16")  # with BOM
+    return text.encode(encoding)

@@ -1,0 +1,139 @@
+"""Small, fast text helpers shared by the stages: Traditional→Simplified, width/space folding,
+numbering prefixes, cell values and Chinese numerals."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+# Characters that only occur in Traditional text and are frequent in these reports.  A document
+# containing none of them is taken as Simplified and skips the (comparatively slow) conversion.
+_TRADITIONAL_MARKERS = frozenset(
+    "報資訊開請處況辦結與機關統體計數審複議訴訟區縣鄉鎮費無屬類務發廢現規範許強罰單萬進問題項"
+    "視還產業組織構會為們個國號條應衛專職責網頁點說讓從獲製達過這執經隱護調環標準門電歷東見"
+)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def looks_traditional(text: str) -> bool:
+    return not _TRADITIONAL_MARKERS.isdisjoint(text)
+
+
+def to_simplified(text: str) -> str:
+    return _t2s().convert(text) if looks_traditional(text) else text
+
+
+_SPACE = re.compile(r"\s+")
+_QUOTES = str.maketrans("", "", "“”„‟\"'‘’「」『』`")
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """The form labels are matched in: NFKC (full-width → ASCII), no white space, no quotes."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text)).translate(_QUOTES)
+
+
+_CN_NUM = "一二三四五六七八九十"
+_NUMBERING = re.compile(
+    r"^(?:[" + _CN_NUM + r"]{1,3}[、.．:：]|\([" + _CN_NUM + r"]{1,3}\)[、.]?|\d{1,2}[、.．](?!\d)|\(\d{1,2}\)|[①-⑳])"
+)
+
+
+def strip_numbering(folded: str) -> str:
+    """Remove leading numbering such as 一、 (三) 3. ⑵ (possibly several) from folded text."""
+    prev = None
+    while prev != folded:
+        prev = folded
+        folded = _NUMBERING.sub("", folded, count=1)
+    return folded
+
+
+def numbering_of(folded: str) -> int | None:
+    """The number of a heading's leading numbering (一、→1, 4、→4, (三)→3), or None."""
+    m = _NUMBERING.match(folded)
+    if not m:
+        return None
+    digits = re.sub(r"[^0-9" + _CN_NUM + "]", "", m.group(0))
+    if not digits:
+        return None
+    return int(digits) if digits.isdigit() else cn_to_int(digits)
+
+
+_CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+
+
+def cn_to_int(text: str) -> int | None:
+    """Chinese numerals to int: 三→3, 十二→12, 二十→20, 一百零五→105, 两千三百→2300; None if not one."""
+    if not text:
+        return None
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            unit = _CN_UNITS[ch]
+            if unit == 10000:
+                total += (section + (digit or 0)) * unit
+                section, digit = 0, None
+            else:
+                section += (1 if digit is None else digit) * unit
+                digit = None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+# ---- cell values ---------------------------------------------------------------------------
+
+BLANK_MARKS = frozenset({"", "/", "-", "—", "——", "–", "－", "无", "/ ", "\\", "－－", "--", "空"})
+_NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
+_UNIT_SUFFIX = re.compile(r"(?:件|个|条|项|次|人|份|万元|元)$")
+
+
+class CellValue:
+    """What a table cell holds: a number, a blank, or text (a label or something unreadable)."""
+
+    __slots__ = ("kind", "number")
+
+    def __init__(self, kind: str, number: int | Decimal | None = None):
+        self.kind = kind  # "number" | "blank" | "text"
+        self.number = number
+
+    def __repr__(self) -> str:
+        return f"CellValue({self.kind}, {self.number!r})"
+
+
+_BLANK = CellValue("blank")
+_TEXT = CellValue("text")
+
+
+@lru_cache(maxsize=65536)
+def cell_value(text: str) -> CellValue:
+    s = fold(text)
+    if s in BLANK_MARKS:
+        return _BLANK
+    s = _UNIT_SUFFIX.sub("", s) if len(s) > 1 else s
+    m = _NUMBER.match(s)
+    if not m:
+        return _TEXT
+    sign, whole, frac = m.groups()
+    whole = whole.replace(",", "")
+    if frac:
+        try:
+            return CellValue("number", Decimal(sign + whole + frac))
+        except InvalidOperation:  # pragma: no cover - regex guarantees a decimal
+            return _TEXT
+    return CellValue("number", int(sign + whole))
+
+
+def is_value_text(text: str) -> bool:
+    return cell_value(text).kind != "text"
