@@ -8,80 +8,13 @@ what each layout looks like.
 from __future__ import annotations
 
 import random
-from decimal import Decimal
-
 from .. import template as T
+from ..form import getter_from_values, grids
 from . import SynthReport
 
 LAYOUTS = ("tsv", "pdf", "tab-cell", "cells", "pipe")
 HEADINGS = ("一、", "1、", "1.", "")
 _CN = "一二三四五六"
-REQUESTS_NOTE = "(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和)"
-
-
-def _fmt(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, Decimal):
-        return format(v.normalize(), "f") if v == v.to_integral_value() else format(v, "f")
-    return str(v)
-
-
-# ---- the national form as grids ------------------------------------------------------------
-
-def grid_active(tpl: T.Template, values: dict) -> list[list[str]]:
-    table = tpl.table("active")
-    width = 1 + max(len(g.columns) for g in table.groups)
-    rows: list[list[str]] = []
-    for g in table.groups:
-        rows.append([g.label] + [""] * (width - 1))
-        head = ["信息内容"] + [table.column(c).label for c in g.columns]
-        rows.append(head + [""] * (width - len(head)))
-        for r in table.rows:
-            if r.group != g.id:
-                continue
-            line = [r.label] + [_fmt(values["active"][r.id][c]) for c in r.columns]
-            rows.append(line + [""] * (width - len(line)))
-    return rows
-
-
-def grid_requests(tpl: T.Template, values: dict) -> list[list[str]]:
-    table = tpl.table("requests")
-    cols = [c.label for c in table.columns]
-    rows = [
-        [REQUESTS_NOTE, "", "", "申请人情况"] + [""] * (len(cols) - 1),
-        ["", "", "", cols[0], "法人或其他组织", "", "", "", "", cols[-1]],
-        ["", "", "", ""] + cols[1:-1] + [""],
-    ]
-    groups = {g.id: g for g in table.groups}
-    seen_groups: set[str] = set()
-    for r in table.rows:
-        chain = []
-        g = r.group
-        while g:
-            chain.append(g)
-            g = groups[g].parent
-        chain.reverse()  # outermost first
-        labels = ["", "", ""]
-        for depth, gid in enumerate(chain):
-            if gid not in seen_groups:
-                labels[depth] = groups[gid].label
-                seen_groups.add(gid)
-        labels[len(chain)] = r.label
-        rows.append(labels + [_fmt(values["requests"][r.id][c.id]) for c in table.columns])
-    return rows
-
-
-def grid_appeals(tpl: T.Template, values: dict) -> list[list[str]]:
-    table = tpl.table("appeals")
-    heads = [c.label for c in table.columns]
-    n = len(heads)
-    return [
-        ["行政复议"] + [""] * (n - 1) + ["行政诉讼"] + [""] * (2 * n - 1),
-        heads + ["未经复议直接起诉"] + [""] * (n - 1) + ["复议后起诉"] + [""] * (n - 1),
-        [""] * n + heads + heads,
-        [_fmt(values["appeals"][r.id][c.id]) for r in table.rows for c in table.columns],
-    ]
 
 
 # ---- serialisation ---------------------------------------------------------------------------
@@ -169,14 +102,11 @@ def write(rep: SynthReport, layout: str = "tsv", rng: random.Random | int | None
         head(1),
     ]
     lines += rep.sections[1].split("\n")
-    grids = {
-        2: grid_active(tpl, rep.values),
-        3: grid_requests(tpl, rep.values),
-        4: grid_appeals(tpl, rep.values),
-    }
-    for n in (2, 3, 4):
+    tables = grids(tpl, getter_from_values(rep.values))
+    for n, key in ((2, "active"), (3, "requests"), (4, "appeals")):
         lines += ["", head(n), ""]
-        lines += _table(grids[n], layout, rng, repeat_header="三、本年度办理结果" if n == 3 else None)
+        rows = tables[key].text_rows()
+        lines += _table(rows, layout, rng, repeat_header="三、本年度办理结果" if n == 3 else None)
     for n in (5, 6):
         lines += ["", head(n)]
         lines += rep.sections[n].split("\n")
