@@ -13,7 +13,7 @@ from .tables import read_tables
 
 def detect_template(doc: Document) -> Template | None:
     """The version whose signature phrases the tables (else the whole text) print most."""
-    cells = "".join(fold(c.text) for t in doc.tables for r in t.rows for c in r.cells)
+    cells = fold("".join(c.text for t in doc.tables for r in t.rows for c in r.cells))
     for haystack in (cells, fold(doc.text) if not cells else ""):
         if not haystack:
             continue

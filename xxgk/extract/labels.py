@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..template import Template, get
 from ..text import fold, strip_numbering
 
+_MISS = object()
 _MAX_LABEL = 48  # a cell longer than this (folded, numbering stripped) is prose, not a label
 
 
@@ -16,8 +17,15 @@ class LabelIndex:
     exact: dict[str, tuple[str, str]]  # folded core → (table key, row id)
     contains: tuple[tuple[str, str, str], ...]  # (key phrase, table key, row id), longest first
     groups: frozenset[str]  # folded group phrases (merged cells that are not rows)
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def match(self, text: str) -> tuple[str, str] | None:
+        hit = self._cache.get(text, _MISS)
+        if hit is _MISS:
+            hit = self._cache[text] = self._match(text)
+        return hit
+
+    def _match(self, text: str) -> tuple[str, str] | None:
         core = strip_numbering(fold(text))
         if not core or len(core) > _MAX_LABEL:
             return None

@@ -31,20 +31,24 @@ class Token:
 
 
 def direct(tokens: list[Token], n: int) -> list[Token] | None:
-    """The unambiguous readings: exactly n cells, exactly n numbers, or n cells once the blank
-    padding at both ends is dropped."""
+    """The unambiguous readings: exactly n cells; exactly n numbers; n cells once the empty
+    padding at both ends is dropped; or n once every empty cell is dropped (a blank written as
+    /, —, 无 is a real cell, an empty string may be padding)."""
     if len(tokens) == n:
         return tokens
     numbers = [t for t in tokens if t.is_number]
     if len(numbers) == n:
         return numbers
     lo, hi = 0, len(tokens)
-    while lo < hi and not tokens[lo].is_number:
+    while lo < hi and not tokens[lo].cell.text.strip():
         lo += 1
-    while hi > lo and not tokens[hi - 1].is_number:
+    while hi > lo and not tokens[hi - 1].cell.text.strip():
         hi -= 1
     if hi - lo == n:
         return tokens[lo:hi]
+    marked = [t for t in tokens if t.cell.text.strip()]
+    if len(marked) == n:
+        return marked
     return None
 
 

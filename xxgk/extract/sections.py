@@ -2,28 +2,40 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from ..document import Document
 from ..report import SectionText
-from ..template import Template
+from ..template import Template, get
 from ..text import fold, numbering_of, strip_numbering
 
 _MAX_HEADING = 40
 
 
+@lru_cache(maxsize=None)
+def _keys_pattern(template_id: str):
+    tpl = get(template_id)
+    keys = sorted({k for sec in tpl.sections for k in sec.keys}, key=len, reverse=True)
+    by_key = {k: sec.number for sec in tpl.sections for k in sec.keys}
+    return re.compile("|".join(re.escape(k) for k in keys)), by_key
+
+
 def _candidates(doc: Document, tpl: Template):
     """(line index, section number, its numbering or None, text) for every heading-like line."""
+    pattern, by_key = _keys_pattern(tpl.id)
     out = []
     for idx, line in enumerate(doc.lines):
-        f = fold(line.text)
+        text = line.text
+        if not text or len(text) > 3 * _MAX_HEADING:
+            continue
+        f = fold(text)
         if not f or len(f) > _MAX_HEADING or f.endswith(("。", "；", ";", "，", ",")):
             continue
         core = strip_numbering(f)
-        for sec in tpl.sections:
-            for key in sec.keys:
-                pos = core.find(key)
-                if pos != -1 and pos <= 12 and len(core) <= len(key) + 14:
-                    out.append((idx, sec.number, numbering_of(f), line.text.strip()))
-                    break
+        m = pattern.search(core)
+        if m and m.start() <= 12 and len(core) <= len(m.group(0)) + 14:
+            out.append((idx, by_key[m.group(0)], numbering_of(f), text.strip()))
     return out
 
 

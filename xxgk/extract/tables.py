@@ -21,6 +21,8 @@ class Occurrence:
     rows: tuple[str, ...]
     tokens: list[Token]
     line: int | None
+    label_at: int = -1  # index of the label cell in its document row
+    header: dict[str, int] | None = None  # column id → cell index of its header above, same table
 
 
 @dataclass
@@ -38,31 +40,108 @@ def _cells(doc: Document):
                 yield ti, ri, ci, cell
 
 
+def _header_keys(tpl: Template) -> dict[str, dict[str, str]]:
+    """table key → folded header text → column id, for the tables read by row labels."""
+    out: dict[str, dict[str, str]] = {}
+    for table in tpl.tables:
+        if table.key == "appeals":
+            continue
+        out[table.key] = {fold(k): c.id for c in table.columns for k in (c.label, *c.keys)}
+    return out
+
+
 def _row_occurrences(doc: Document, tpl: Template) -> list[Occurrence]:
     """Labelled rows of Tables 2 and 3: the numbers after the last label cell of each row."""
     index = label_index(tpl.id)
+    header_keys = _header_keys(tpl)
+    any_header = frozenset(k for names in header_keys.values() for k in names) | {"信息内容"}
     out: list[Occurrence] = []
     for ti, table in enumerate(doc.tables):
+        header: dict[str, dict[str, int]] = {key: {} for key in header_keys}
         for ri, row in enumerate(table.rows):
-            label_at, hit = -1, None
-            for ci, cell in enumerate(row.cells):
-                if cell_value(cell.text).kind == "text":
+            cells = row.cells
+            if table.rows_known and any(fold(c.text) in any_header for c in cells):
+                if _note_header(cells, header_keys, header):
+                    continue  # a header row (自然人 … 总计 / 信息内容 本年制发件数 …)
+            kinds = [cell_value(c.text) for c in cells]
+            label_at, hit, numbers_after = -1, None, False
+            for ci, cell in enumerate(cells):
+                if cell.spanned:
+                    continue
+                kind = kinds[ci].kind
+                if kind == "text":
+                    if numbers_after:
+                        break  # text after the numbers: the row ended
                     m = index.match(cell.text)
                     if m is not None:
                         label_at, hit = ci, m
-                    elif label_at >= 0 and any(cell_value(c.text).kind == "number" for c in row.cells[label_at + 1 : ci]):
-                        break  # text after the numbers: the row ended
+                elif kind == "number" and label_at >= 0:
+                    numbers_after = True
             if hit is None:
                 continue
             tokens = []
-            for ci in range(label_at + 1, len(row.cells)):
-                cell = row.cells[ci]
-                v = cell_value(cell.text)
+            for ci in range(label_at + 1, len(cells)):
+                cell = cells[ci]
+                if cell.spanned:
+                    continue
+                v = kinds[ci]
                 if v.kind == "text":
                     break
                 tokens.append(Token(v, cell, (ti, ri, ci)))
-            out.append(Occurrence(hit[0], (hit[1],), tokens, row.cells[label_at].line))
+            occ = Occurrence(hit[0], (hit[1],), tokens, cells[label_at].line, label_at)
+            if table.rows_known:
+                occ.header = dict(header[hit[0]])
+            out.append(occ)
     return out
+
+
+def _note_header(cells, header_keys, header) -> bool:
+    """If the row is a header row (two or more column headers of a table), remember where each
+    column's header sits — the latest header row wins — and say so."""
+    seen = False
+    for key, names in header_keys.items():
+        found = {}
+        for ci, cell in enumerate(cells):
+            col = names.get(fold(cell.text))
+            if col is not None:
+                found[col] = ci
+        if len(found) >= 2 or (found and any(fold(c.text) == "信息内容" for c in cells)):
+            header[key].update(found)
+            seen = True
+    return seen
+
+
+def _window(occ: Occurrence, table: Table) -> list[int] | None:
+    """Cell indices of the headers of the row's columns, if the header above names them all."""
+    if not occ.header:
+        return None
+    cols = table.row(occ.rows[0]).columns
+    if any(c not in occ.header for c in cols):
+        return None
+    window = [occ.header[c] for c in cols]
+    return window if window == sorted(set(window)) else None
+
+
+def _aligned(occ: Occurrence, table: Table, siblings: list[Occurrence]) -> list[Token | None] | None:
+    """Read a short row by the column positions of its table's header — only when the full rows
+    of the same table prove that numbers stand under their headers (Word exports keep the grid;
+    PDF extraction does not)."""
+    window = _window(occ, table)
+    if window is None or any(t.is_number and t.pos[2] not in window for t in occ.tokens):
+        return None
+    full = [
+        o for o in siblings
+        if o is not occ and sum(t.is_number for t in o.tokens) == len(table.row(o.rows[0]).columns)
+    ]
+    same_shape = [o for o in full if o.label_at == occ.label_at]
+    witnesses = same_shape or full
+    if not witnesses:
+        return None
+    for o in witnesses:
+        if [t.pos[2] for t in o.tokens if t.is_number] != _window(o, table):
+            return None
+    at = {t.pos[2]: t for t in occ.tokens}
+    return [at.get(ci) for ci in window]
 
 
 def _appeals_occurrence(doc: Document) -> Occurrence | None:
@@ -70,10 +149,12 @@ def _appeals_occurrence(doc: Document) -> Occurrence | None:
     cells = list(_cells(doc))
     start = None
     for k, (_, _, _, cell) in enumerate(cells):
+        if "复议" not in cell.text and "復議" not in cell.text:
+            continue
         f = fold(cell.text)
         if "行政复议" in f and len(f) <= 12:
             # confirm a Table 4 header follows
-            ahead = "".join(fold(c.text) for *_, c in cells[k : k + 40])
+            ahead = "".join(c.text for *_, c in cells[k : k + 40])
             if "维持" in ahead or "审结" in ahead or "起诉" in ahead:
                 start = k
                 break
@@ -82,6 +163,8 @@ def _appeals_occurrence(doc: Document) -> Occurrence | None:
     tokens: list[Token] = []
     line = cells[start][3].line
     for ti, ri, ci, cell in cells[start:]:
+        if cell.spanned:
+            continue
         v = cell_value(cell.text)
         if v.kind == "text":
             f = fold(cell.text)
@@ -139,15 +222,28 @@ def read_tables(doc: Document, tpl: Template) -> TableRead:
         for (r, c), v in new.items():
             values[occ.table][r][c] = v
 
+    by_table: dict[tuple[str, int], list[Occurrence]] = {}
+    for o in occurrences:
+        if o.tokens:
+            by_table.setdefault((o.table, o.tokens[0].pos[0]), []).append(o)
     for occ in pending:  # placements that need the identities, with the directly read rows known
         table = tpl.table(occ.table)
         slots = _slots(table, occ.rows)
         key = (occ.table, occ.rows[0])
         if key in placed:
             continue
-        known = {(r, c): v.value for r, cols in values[occ.table].items() for c, v in cols.items() if v.status == "read"}
+        siblings = by_table.get((occ.table, occ.tokens[0].pos[0]), []) if occ.tokens else []
+        aligned = _aligned(occ, table, siblings) if len(occ.rows) == 1 else None
+        if aligned is not None:
+            placed.add(key)
+            for (r, c), tok in zip(slots, aligned):
+                values[occ.table][r][c] = _value(tok) if tok is not None else Value(None, "blank", line=occ.line)
+            continue
         options = alternatives(occ.tokens, len(slots))
-        chosen = resolve(table, slots, options, known) if options else None
+        chosen = None
+        if options:
+            known = {(r, c): v.value for r, cols in values[occ.table].items() for c, v in cols.items() if v.status == "read"}
+            chosen = resolve(table, slots, options, known)
         raw = " ".join(t.cell.text or "□" for t in occ.tokens)
         where = {"table": occ.table, "row": occ.rows[0] if len(occ.rows) == 1 else None, "line": occ.line}
         numbers = sum(1 for t in occ.tokens if t.is_number)

@@ -46,8 +46,10 @@ def _kind(raw: str) -> str:
         return "tsv"
     if raw.count("|") >= 2 and not _PIPE_SEPARATOR.match(raw):
         return "pipe"
-    folded = fold(raw)
-    if len(folded) <= _MAX_CELL and not folded.endswith(_SENTENCE_END):
+    stripped = raw.strip()
+    if len(stripped) > 3 * _MAX_CELL or stripped.endswith(_SENTENCE_END):
+        return "prose"
+    if len(stripped) <= _MAX_CELL or len(fold(stripped)) <= _MAX_CELL:
         return "cell"
     return "prose"
 

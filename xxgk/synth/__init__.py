@@ -119,6 +119,7 @@ def random_report(
     year: int | None = None,
     agency: str | None = None,
     zero_share: float = 0.1,
+    blank_share: float = 0.0,
 ) -> SynthReport:
     if not isinstance(rng, random.Random):
         rng = random.Random(rng)
@@ -129,6 +130,13 @@ def random_report(
         year = rng.randint(tpl.first_year, 2025) if tpl.id == "2021" else rng.randint(2019, 2020)
     agency = agency or fictional_agency(rng)
     values = random_values(tpl, rng, zero_share)
-    rep = SynthReport(tpl.id, year, agency, values, narrative(values, agency, year, rng))
+    sections = narrative(values, agency, year, rng)
+    if blank_share:  # cells left blank after the numbers were made consistent
+        for rows in values.values():
+            for cols in rows.values():
+                for c in cols:
+                    if rng.random() < blank_share:
+                        cols[c] = None
+    rep = SynthReport(tpl.id, year, agency, values, sections)
     rep.title = f"{agency}{year}年政府信息公开工作年度报告"
     return rep

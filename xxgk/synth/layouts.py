@@ -17,6 +17,16 @@ HEADINGS = ("一、", "1、", "1.", "")
 _CN = "一二三四五六"
 
 
+class _Blank:
+    """A blank cell as the layout writes it."""
+
+    def __init__(self, mark: str):
+        self.mark = mark
+
+    def __str__(self) -> str:
+        return self.mark
+
+
 # ---- serialisation ---------------------------------------------------------------------------
 
 def _split(text: str, rng: random.Random) -> list[str]:
@@ -78,9 +88,24 @@ def _table(grid, layout: str, rng, repeat_header=None) -> list[str]:
     raise ValueError(layout)
 
 
-def write(rep: SynthReport, layout: str = "tsv", rng: random.Random | int | None = None, heading: str | None = None) -> str:
+BLANK_MARKS = ("", "/", "—", "-", "无")
+
+
+def write(
+    rep: SynthReport,
+    layout: str = "tsv",
+    rng: random.Random | int | None = None,
+    heading: str | None = None,
+    blank: str | None = None,
+) -> str:
+    """The report as text.  Blank cells are written as `blank` (default: chosen at random; the
+    one-cell-per-line and PDF layouts cannot show an empty cell, so they always use a mark)."""
     if not isinstance(rng, random.Random):
         rng = random.Random(rng)
+    if blank is None:
+        blank = rng.choice(BLANK_MARKS)
+    if layout in ("cells", "pdf") and not blank:
+        blank = "/"
     tpl = T.get(rep.template)
     heading = heading if heading is not None else rng.choice(HEADINGS)
 
@@ -102,7 +127,8 @@ def write(rep: SynthReport, layout: str = "tsv", rng: random.Random | int | None
         head(1),
     ]
     lines += rep.sections[1].split("\n")
-    tables = grids(tpl, getter_from_values(rep.values))
+    values = rep.values
+    tables = grids(tpl, lambda t, r, c: values[t][r][c] if values[t][r][c] is not None else _Blank(blank))
     for n, key in ((2, "active"), (3, "requests"), (4, "appeals")):
         lines += ["", head(n), ""]
         rows = tables[key].text_rows()

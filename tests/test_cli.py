@@ -1,0 +1,88 @@
+"""The command-line contract of the spec: parse JSON shape, check exit statuses, rules listing."""
+
+import json
+
+from typer.testing import CliRunner
+
+from xxgk import template as T
+from xxgk.cli import app
+from xxgk.synth import random_report
+from xxgk.synth.layouts import write
+
+from .conftest import seed_path
+
+runner = CliRunner()
+
+
+def test_parse_prints_the_canonical_object_with_every_id():
+    r = runner.invoke(app, ["parse", str(seed_path("000"))])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["schema"] == "xxgk.report/1"
+    assert set(out) >= {"schema", "source", "template", "meta", "active", "requests", "appeals", "findings"}
+    assert set(out["meta"]) >= {"agency", "year", "title"}
+    tpl = T.get(out["template"])
+    for table in tpl.tables:
+        assert set(out[table.key]) == {r.id for r in table.rows}
+        for row in table.rows:
+            assert set(out[table.key][row.id]) == set(row.columns)
+    for f in out["findings"]:
+        assert set(f) == {"code", "severity", "message", "where"}
+    prov = out["provenance"]["requests.new_received.total"]
+    assert prov["line"] == 61 and prov["raw"] == "0" and prov["status"] == "read"
+
+
+def test_parse_2019_template_has_its_own_ids(tmp_path):
+    p = tmp_path / "r2019.txt"
+    p.write_text(write(random_report(11, "2019"), "tsv", 11), encoding="utf-8")
+    out = json.loads(runner.invoke(app, ["parse", str(p)]).stdout)
+    assert out["template"] == "2019"
+    assert "other" in out["requests"] and "other_other" not in out["requests"]
+    assert set(out["active"]["procurement"]) == {"projects", "amount_yuan"}
+
+
+def test_check_exit_status_reflects_errors(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text(write(random_report(5, "2021"), "tsv", 5), encoding="utf-8")
+    r = runner.invoke(app, ["check", str(good)])
+    assert r.exit_code == 0, r.output
+    bad = tmp_path / "bad.txt"
+    rep = random_report(5, "2021")
+    rep.values["requests"]["granted"]["total"] += 1  # breaks two identities
+    bad.write_text(write(rep, "tsv", 5), encoding="utf-8")
+    r = runner.invoke(app, ["check", str(bad)])
+    assert r.exit_code == 1
+    assert "T3_ROW_SUM" in r.stdout and "T3_RESULT_SUM" in r.stdout
+    r = runner.invoke(app, ["check", "--ignore", "T3_", str(bad)])
+    assert r.exit_code == 0
+    r = runner.invoke(app, ["check", "--select", "T3_ROW_SUM", "--json", str(bad)])
+    codes = {f["code"] for f in json.loads(r.stdout)["findings"]}
+    assert codes == {"T3_ROW_SUM"}
+
+
+def test_check_text_verdict_names_agency_year_template(seeds_dir):
+    r = runner.invoke(app, ["check", str(seed_path("002"))])
+    assert r.exit_code == 0
+    first = r.stdout.splitlines()[0]
+    assert "一平垣乡" in first and "2023年度" in first and "2021年模板" in first
+    assert "FEE_NOT_STATED" in r.stdout and "BLANK_CELL" in r.stdout
+
+
+def test_rules_lists_every_registered_code():
+    from xxgk.checks import RULES
+
+    r = runner.invoke(app, ["rules", "--json"])
+    listed = {x["code"] for x in json.loads(r.stdout)}
+    assert listed == set(RULES)
+    spec_codes = {
+        "NOT_A_REPORT", "MISSING_SECTION", "MISSING_TABLE", "BLANK_CELL", "T3_BALANCE", "T3_RESULT_SUM",
+        "T3_ROW_SUM", "T4_SUM", "NEGATIVE_VALUE", "OUTDATED_TEMPLATE", "YEAR_MISMATCH", "NARRATIVE_SUM",
+        "NARRATIVE_TABLE_MISMATCH", "CARRY_OVER_MISMATCH", "FEE_NOT_STATED", "IN_FORCE_DISCONTINUITY",
+    }
+    missing = spec_codes - listed
+    assert missing <= {"NARRATIVE_SUM", "NARRATIVE_TABLE_MISMATCH"}  # narrative rules: issue 3
+
+
+def test_unknown_rule_code_is_a_clear_error():
+    r = runner.invoke(app, ["check", "--select", "NO_SUCH_RULE", "x.txt"])
+    assert r.exit_code == 2 and "NO_SUCH_RULE" in r.stderr
