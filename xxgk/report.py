@@ -66,6 +66,41 @@ class SectionText:
     line: int  # 1-based line of the heading
     end_line: int  # last line of the section (inclusive)
     text: str
+    lines: list[tuple[int, str]] = field(default_factory=list)  # (line number, text) of the prose
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number stated in the prose: 3条, 十二件, 100余条 (approximate)."""
+
+    value: int
+    unit: str
+    approximate: bool
+    start: int  # offset in the sentence
+    end: int
+
+
+@dataclass
+class Claim:
+    """A sentence that restates table cells: the sum of `cells` should equal `value`."""
+
+    cells: tuple[tuple[str, str, str], ...]  # (table, row, column)
+    value: int
+    what: str  # Chinese name of what is stated, e.g. "收到政府信息公开申请"
+    sentence: str
+    line: int | None
+    section: int | None
+
+
+@dataclass
+class SumClaim:
+    """A stated total with its listed parts: 公开信息3条，其中A类0条，B类4条，C类3条."""
+
+    total: Quantity
+    parts: list[Quantity]
+    sentence: str
+    line: int | None
+    section: int | None
 
 
 @dataclass
@@ -111,6 +146,8 @@ class Report:
     notes: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     is_report: bool = True
     lines: list[str] = field(default_factory=list)  # document text lines, for quoting
+    claims: list[Claim] = field(default_factory=list)  # prose restating table cells
+    sums: list[SumClaim] = field(default_factory=list)  # prose totals with their parts
 
     @classmethod
     def empty(cls, template_id: str) -> "Report":

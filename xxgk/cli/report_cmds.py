@@ -148,5 +148,6 @@ def _verdict(console: Console, report: Report, verbose: bool) -> None:
         if f.severity is Severity.INFO and not verbose:
             continue
         sym, style, cn = _SEV_STYLE[f.severity]
-        loc = f"（第{f.where['line']}行）" if f.where.get("line") else ""
+        line = f.where.get("line")
+        loc = f"（第{line}行）" if line and f"第{line}行" not in f.message else ""
         console.print(f"    [{style}]{sym} {f.code}[/] {escape(f.message)}{loc}")

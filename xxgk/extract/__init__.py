@@ -7,6 +7,7 @@ from ..report import Report
 from ..template import TEMPLATES, Template, for_year
 from ..text import fold
 from .meta import find_meta
+from .narrative import claims
 from .sections import find_sections
 from .tables import read_tables
 
@@ -40,6 +41,7 @@ def extract(doc: Document) -> Report:
     report.sections = sections
     report.notes.extend(read.notes)
     report.lines = [line.text for line in doc.lines]
+    report.claims, report.sums = claims(_prose(doc, sections), tpl)
     report.is_report = _looks_like_report(doc, report)
     return report
 
@@ -51,3 +53,19 @@ def _looks_like_report(doc: Document, report: Report) -> bool:
     head = fold("".join(line.text for line in doc.lines[:60]))
     named = "信息公开" in head and ("年度报告" in head or "工作报告" in head or "工作的报告" in head)
     return named or len(report.sections) >= 3
+
+
+def _prose(doc: Document, sections) -> list[tuple[int, str, int | None]]:
+    """(line, text, section number) of every prose line — headings and table lines excluded."""
+    starts = sorted((s.line, s.number) for s in sections)
+    heading_lines = {s.line for s in sections}
+    out = []
+    k, current = 0, None
+    for line in doc.lines:
+        while k < len(starts) and starts[k][0] <= line.no:
+            current = starts[k][1]
+            k += 1
+        if line.in_table or line.no in heading_lines or not line.text.strip():
+            continue
+        out.append((line.no, line.text.strip(), current))
+    return out

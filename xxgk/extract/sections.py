@@ -58,10 +58,12 @@ def find_sections(doc: Document, tpl: Template) -> list[SectionText]:
     sections = []
     for k, (idx, number, title) in enumerate(chosen):
         end = chosen[k + 1][0] - 1 if k + 1 < len(chosen) else len(doc.lines) - 1
-        body_lines = [
-            doc.lines[i].text.strip()
+        body = [
+            (doc.lines[i].no, doc.lines[i].text.strip())
             for i in range(idx + 1, end + 1)
             if doc.lines[i].text.strip() and not doc.lines[i].in_table
         ]
-        sections.append(SectionText(number, title, doc.lines[idx].no, doc.lines[end].no, "\n".join(body_lines)))
+        sections.append(
+            SectionText(number, title, doc.lines[idx].no, doc.lines[end].no, "\n".join(t for _, t in body), body)
+        )
     return sections

@@ -1,0 +1,155 @@
+"""Numbers the narrative states about disclosure work.
+
+Two kinds of statement are taken out of the prose:
+
+* restatements of table cells — "收到政府信息公开申请3件", "结转下年度继续办理1件", "行政复议2件",
+  "未收到政府信息公开申请" (= 0) — each mapped to the cells of the template it restates;
+* stated totals with their listed parts — "公开信息3条，其中机构职能类0条，经费公开类4条，新闻类3条".
+
+Only exact numbers (Arabic or Chinese numerals) with a counting unit are taken; approximate ones
+(100余条, 近千条, 50多件, 约, 以上) are kept but never compared.  Anything about other matters
+(热线, 网民留言, 公众号期数 …) is not matched by the patterns.  A missed comparison is preferred to
+a false alarm.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..report import Claim, Quantity, SumClaim
+from ..template import Template
+from ..text import cn_to_int, fold
+
+_CN = "零〇○一二两三四五六七八九十百千万"
+NUM = rf"(?:\d+(?:,\d{{3}})*|[{_CN}]+)"
+UNITS = "人次|条|件|篇|期|次|个|项|份|起|宗|批"
+_QTY = re.compile(
+    rf"(?P<pre>近|约|超过|逾|大约|将近)?\s*(?P<num>{NUM})\s*(?P<post>余|多)?\s*(?P<unit>{UNITS})(?P<tail>以上|左右|多)?"
+)
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９，", "0123456789,")
+_SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
+_OTHER_MATTERS = ("热线", "12345", "留言", "信访", "公众号", "微博", "抖音", "来电", "来信", "来访", "投诉事项", "咨询", "工作群")
+
+
+def quantities(text: str) -> list[Quantity]:
+    out = []
+    for m in _QTY.finditer(text):
+        num = m.group("num")
+        value = int(num.replace(",", "")) if num[0].isdigit() else cn_to_int(num)
+        if value is None:
+            continue
+        if num[0].isdigit() and m.start() > 0 and text[m.start() - 1] in ".．":
+            continue  # the fraction of a decimal
+        approx = bool(m.group("pre") or m.group("post") or m.group("tail"))
+        out.append(Quantity(value, m.group("unit"), approx, m.start(), m.end()))
+    return out
+
+
+@dataclass(frozen=True)
+class Pattern:
+    what: str
+    regex: re.Pattern
+    cells: tuple[tuple[str, str, str], ...] | str  # a tuple of cells, or a group name of the template
+    zero: bool = False  # a negative statement: the number is 0
+
+
+def _p(what, regex, cells, zero=False):
+    return Pattern(what, re.compile(regex), cells, zero)
+
+
+_REQ = r"(?:政府信息公开申请|信息公开申请|依申请公开(?:政府信息)?申请|申请公开政府信息|依申请公开)"
+_Q = rf"(?P<n>{NUM})件"
+PATTERNS = (
+    _p("收到政府信息公开申请", rf"(?:新)?(?:收到|受理|接收|接到|新收)[^，,。；;]{{0,8}}?{_REQ}(?:共计|共|合计|总计|数量为|数量|数为|为)?{_Q}", (("requests", "new_received", "total"),)),
+    _p("收到政府信息公开申请", rf"(?:共|全年|本年度?|今年)(?:收到|受理){_Q}{_REQ}", (("requests", "new_received", "total"),)),
+    _p("收到政府信息公开申请", rf"(?:未|没有|无)(?:收到|受理|接到)[^，,。；;]{{0,6}}?{_REQ}", (("requests", "new_received", "total"),), zero=True),
+    _p("上年结转申请", rf"上(?:一)?年(?:度)?结转(?:的)?(?:政府信息公开)?(?:申请)?(?:共|为)?{_Q}", (("requests", "carried_over", "total"),)),
+    _p("结转下年度继续办理", rf"结转(?:至|到)?下(?:一)?年(?:度)?(?:继续办理|办理)?(?:的)?(?:申请)?(?:共|为)?{_Q}", (("requests", "carried_forward", "total"),)),
+    _p("予以公开", rf"(?<!不)予以公开(?:的)?(?:申请)?(?:共|为)?{_Q}", (("requests", "granted", "total"),)),
+    _p("部分公开", rf"部分公开(?:的)?(?:申请)?(?:共|为)?{_Q}", (("requests", "partially_granted", "total"),)),
+    _p("不予公开", rf"不予公开(?:的)?(?:申请)?(?:共|为)?{_Q}", "withheld"),
+    _p("行政复议", rf"行政复议(?:案件|申请)?(?:共|为)?(?P<n>{NUM})(?:件|起|宗|次)", (("appeals", "reconsideration", "total"),)),
+    _p("行政诉讼", rf"行政诉讼(?:案件)?(?:共|为)?(?P<n>{NUM})(?:件|起|宗|次)", (("appeals", "litigation_direct", "total"), ("appeals", "litigation_after_reconsideration", "total"))),
+    _p("行政复议", r"(?:未|没有|无)(?:发生|出现)?(?:因)?政府信息公开?(?:工作)?(?:而)?(?:被)?(?:申请|提起|引发)?(?:的)?行政复议", (("appeals", "reconsideration", "total"),), zero=True),
+    _p("行政诉讼", r"(?:未|没有|无)(?:发生|出现)?(?:因)?政府信息公开?(?:工作)?(?:而)?(?:被)?(?:申请|提起|引发)?(?:的)?行政复议(?:和|、|及|或)行政诉讼", (("appeals", "litigation_direct", "total"), ("appeals", "litigation_after_reconsideration", "total")), zero=True),
+)
+
+
+def _cells_for(pattern: Pattern, tpl: Template) -> tuple[tuple[str, str, str], ...]:
+    if isinstance(pattern.cells, tuple):
+        return pattern.cells
+    table = tpl.table("requests")
+    return tuple(("requests", r.id, "total") for r in table.rows if r.group == pattern.cells)
+
+
+def sentences(lines: list[tuple[int, str, int | None]]):
+    """(line, section, sentence) — sentences do not cross lines (a line break ends one)."""
+    for no, text, section in lines:
+        for m in _SENTENCE.finditer(text):
+            s = m.group(0).strip()
+            if s:
+                yield no, section, s
+
+
+def claims(lines: list[tuple[int, str, int | None]], tpl: Template) -> tuple[list[Claim], list[SumClaim]]:
+    found: list[Claim] = []
+    sums: list[SumClaim] = []
+    for no, section, sentence in sentences(lines):
+        f = fold(sentence)
+        if any(w in f for w in _OTHER_MATTERS):
+            continue
+        seen_spans: list[tuple[int, int]] = []
+        for pat in PATTERNS:
+            for m in pat.regex.finditer(f):
+                if any(a <= m.start() < b for a, b in seen_spans):
+                    continue
+                if pat.zero:
+                    value = 0
+                else:
+                    num = m.group("n")
+                    tail = f[m.end() : m.end() + 2]
+                    head = f[max(0, m.start("n") - 2) : m.start("n")]
+                    if tail.startswith(("余", "多", "以上", "左右")) or head.endswith(("近", "约", "超过", "逾")):
+                        continue
+                    value = int(num.replace(",", "")) if num[0].isdigit() else cn_to_int(num)
+                    if value is None:
+                        continue
+                seen_spans.append((m.start(), m.end()))
+                found.append(Claim(_cells_for(pat, tpl), value, pat.what, sentence, no, section))
+        sums.extend(_sums(sentence, no, section))
+    return found, sums
+
+
+def _sums(sentence: str, no: int, section: int | None) -> list[SumClaim]:
+    """Totals followed by 其中 and their parts, within one sentence.  Works on the sentence with
+    only full-width digits narrowed, so offsets (and the quoted clause) are the original's."""
+    out = []
+    if "其中" not in sentence:
+        return out
+    t = sentence.translate(_FULLWIDTH_DIGITS)
+    qs = quantities(t)
+    marks = [m.start() for m in re.finditer("其中", t)]
+    for k, mark in enumerate(marks):
+        before = [q for q in qs if q.end <= mark]
+        if not before:
+            continue
+        total = before[-1]
+        if t[total.end : mark].strip("，,：:；;、 \u3000") != "":
+            continue  # 其中 must follow the total directly
+        nxt = marks[k + 1] if k + 1 < len(marks) else len(t)
+        parts = [q for q in qs if mark < q.start and q.end <= nxt]
+        if k + 1 < len(marks) and parts and t[parts[-1].end : nxt].strip("，,：:；;、 \u3000") == "":
+            parts = parts[:-1]  # the last one is the next group's total
+        same = []
+        for q in parts:
+            if q.unit != total.unit:
+                break
+            same.append(q)
+        if len(same) < 2:
+            continue  # one part is a subset named, not a breakdown
+        if t[same[-1].end : same[-1].end + 3].startswith("等") or any(q.approximate for q in same + [total]):
+            continue
+        start = max(t.rfind(p, 0, total.start) for p in "；;。：:") + 1
+        out.append(SumClaim(total, same, sentence[start : same[-1].end].strip(), no, section))
+    return out
