@@ -84,7 +84,11 @@ def find_meta(doc: Document, sections: list[SectionText]) -> Meta:
             break
     # the body: years named in 总体情况 (or the opening prose), most frequent first
     second = next((s.line for s in sections if s.number >= 2), None)
-    opening = [line.text for line in doc.lines if not line.in_table and (second is None or line.no < second)]
+    opening = [
+        line.text
+        for line in doc.lines
+        if not line.in_table and line.no != meta.title_line and (second is None or line.no < second)
+    ]
     body = "".join(opening[:60]) if opening else "".join(head[:30])
     years = Counter(_year(y) for y in _YEAR_IN_TEXT.findall(fold(body)))
     if years:

@@ -99,10 +99,10 @@ def claims(lines: list[tuple[int, str, int | None]], tpl: Template) -> tuple[lis
         f = fold(sentence)
         if any(w in f for w in _OTHER_MATTERS):
             continue
-        seen_spans: list[tuple[int, int]] = []
+        seen: list[tuple[int, int, object]] = []  # spans already read, per kind of statement
         for pat in PATTERNS:
             for m in pat.regex.finditer(f):
-                if any(a <= m.start() < b for a, b in seen_spans):
+                if any(a <= m.start() < b and what == pat.cells for a, b, what in seen):
                     continue
                 if pat.zero:
                     value = 0
@@ -115,7 +115,7 @@ def claims(lines: list[tuple[int, str, int | None]], tpl: Template) -> tuple[lis
                     value = int(num.replace(",", "")) if num[0].isdigit() else cn_to_int(num)
                     if value is None:
                         continue
-                seen_spans.append((m.start(), m.end()))
+                seen.append((m.start(), m.end(), pat.cells))
                 found.append(Claim(_cells_for(pat, tpl), value, pat.what, sentence, no, section))
         sums.extend(_sums(sentence, no, section))
     return found, sums

@@ -40,7 +40,9 @@ def _count(rng: random.Random, hi: int, zero_share: float) -> int:
     return 0 if rng.random() < zero_share else rng.randint(1, hi)
 
 
-def random_values(tpl: T.Template, rng: random.Random, zero_share: float = 0.1) -> dict:
+def random_values(tpl: T.Template, rng: random.Random, zero_share: float = 0.1, previous: dict | None = None) -> dict:
+    """Numbers satisfying every identity of `tpl`.  With `previous` (last year's values of the
+    same agency) the carry-over and the in-force counts continue from it."""
     values: dict[str, dict[str, dict[str, object]]] = {}
     for table in tpl.tables:
         values[table.key] = {r.id: {} for r in table.rows}
@@ -59,6 +61,12 @@ def random_values(tpl: T.Template, rng: random.Random, zero_share: float = 0.1) 
             else:
                 v = _count(rng, 120 if c in ("decisions", "in_force", "total_published") else 15, zero_share)
             values["active"][row.id][c] = v
+    if previous is not None and tpl.id == "2021" and "in_force" in active._cols:
+        for row in active.rows:
+            if "in_force" in row.columns:
+                cells = values["active"][row.id]
+                cells["repealed"] = min(cells["repealed"], previous["active"][row.id]["in_force"] + cells["issued"])
+                cells["in_force"] = previous["active"][row.id]["in_force"] + cells["issued"] - cells["repealed"]
 
     # Table 3: results per applicant column, then the balance rows, then the total column
     req = tpl.table("requests")
@@ -72,6 +80,9 @@ def random_values(tpl: T.Template, rng: random.Random, zero_share: float = 0.1) 
         rows["total_processed"][c] = processed
         forward = _count(rng, 5, zero_share)
         over = rng.randint(0, processed + forward) if rng.random() > zero_share else 0
+        if previous is not None:
+            over = previous["requests"]["carried_forward"][c]
+            forward = max(forward, over - processed)
         rows["carried_forward"][c] = forward
         rows["carried_over"][c] = over
         rows["new_received"][c] = processed + forward - over
@@ -120,6 +131,7 @@ def random_report(
     agency: str | None = None,
     zero_share: float = 0.1,
     blank_share: float = 0.0,
+    previous: SynthReport | None = None,
 ) -> SynthReport:
     if not isinstance(rng, random.Random):
         rng = random.Random(rng)
@@ -129,7 +141,7 @@ def random_report(
     if year is None:
         year = rng.randint(tpl.first_year, 2025) if tpl.id == "2021" else rng.randint(2019, 2020)
     agency = agency or fictional_agency(rng)
-    values = random_values(tpl, rng, zero_share)
+    values = random_values(tpl, rng, zero_share, previous.values if previous else None)
     sections = narrative(values, agency, year, rng)
     if blank_share:  # cells left blank after the numbers were made consistent
         for rows in values.values():
