@@ -22,6 +22,7 @@ class Occurrence:
     tokens: list[Token]
     line: int | None
     label_at: int = -1  # index of the label cell in its document row
+    width: int = 0  # number of cells in its document row
     header: dict[str, int] | None = None  # column id → cell index of its header above, same table
 
 
@@ -88,7 +89,7 @@ def _row_occurrences(doc: Document, tpl: Template) -> list[Occurrence]:
                 if v.kind == "text":
                     break
                 tokens.append(Token(v, cell, (ti, ri, ci)))
-            occ = Occurrence(hit[0], (hit[1],), tokens, cells[label_at].line, label_at)
+            occ = Occurrence(hit[0], (hit[1],), tokens, cells[label_at].line, label_at, len(cells))
             if table.rows_known:
                 occ.header = dict(header[hit[0]])
             out.append(occ)
@@ -122,24 +123,31 @@ def _window(occ: Occurrence, table: Table) -> list[int] | None:
     return window if window == sorted(set(window)) else None
 
 
+def _full(o: Occurrence, table: Table) -> bool:
+    return sum(t.is_number for t in o.tokens) == len(table.row(o.rows[0]).columns)
+
+
+def _lost_a_cell(occ: Occurrence, table: Table, siblings: list[Occurrence]) -> bool:
+    """Rows of the same shape (label in the same cell) that are complete have another width."""
+    return occ.width > 0 and any(
+        o is not occ and o.label_at == occ.label_at and o.width and o.width != occ.width and _full(o, table)
+        for o in siblings
+    )
+
+
 def _aligned(occ: Occurrence, table: Table, siblings: list[Occurrence]) -> list[Token | None] | None:
-    """Read a short row by the column positions of its table's header — only when the full rows
-    of the same table prove that numbers stand under their headers (Word exports keep the grid;
-    PDF extraction does not)."""
+    """Read a short row by the column positions of its table's header — only when the table is
+    a proper grid: every labelled row as wide as this one, and every complete row's numbers
+    standing exactly under its headers (Word exports keep the grid; PDF extraction does not)."""
     window = _window(occ, table)
     if window is None or any(t.is_number and t.pos[2] not in window for t in occ.tokens):
         return None
-    full = [
-        o for o in siblings
-        if o is not occ and sum(t.is_number for t in o.tokens) == len(table.row(o.rows[0]).columns)
-    ]
-    same_shape = [o for o in full if o.label_at == occ.label_at]
-    witnesses = same_shape or full
-    if not witnesses:
+    others = [o for o in siblings if o is not occ]
+    if not others or any(o.width != occ.width for o in others):
         return None
-    for o in witnesses:
-        if [t.pos[2] for t in o.tokens if t.is_number] != _window(o, table):
-            return None
+    full = [o for o in others if _full(o, table)]
+    if not full or any([t.pos[2] for t in o.tokens if t.is_number] != _window(o, table) for o in full):
+        return None
     at = {t.pos[2]: t for t in occ.tokens}
     return [at.get(ci) for ci in window]
 
@@ -201,6 +209,11 @@ def read_tables(doc: Document, tpl: Template) -> TableRead:
     if appeals is not None:
         occurrences.append(appeals)
 
+    by_table: dict[tuple[str, int], list[Occurrence]] = {}
+    for o in occurrences:
+        if o.tokens:
+            by_table.setdefault((o.table, o.tokens[0].pos[0]), []).append(o)
+
     placed: set[tuple[str, str]] = set()
     pending: list[Occurrence] = []
     for occ in occurrences:
@@ -211,6 +224,13 @@ def read_tables(doc: Document, tpl: Template) -> TableRead:
             continue  # a label with no cells after it: a header or a label split from its row
         key = (occ.table, occ.rows[0])
         chosen = direct(occ.tokens, len(slots))
+        if (
+            chosen is not None
+            and len(occ.rows) == 1
+            and any(not t.cell.text.strip() for t in chosen)
+            and _lost_a_cell(occ, table, by_table.get((occ.table, occ.tokens[0].pos[0]), []))
+        ):
+            chosen = None  # an empty cell would become a blank, but the row is shorter than its kind
         if chosen is None:
             pending.append(occ)
             continue
@@ -222,10 +242,6 @@ def read_tables(doc: Document, tpl: Template) -> TableRead:
         for (r, c), v in new.items():
             values[occ.table][r][c] = v
 
-    by_table: dict[tuple[str, int], list[Occurrence]] = {}
-    for o in occurrences:
-        if o.tokens:
-            by_table.setdefault((o.table, o.tokens[0].pos[0]), []).append(o)
     for occ in pending:  # placements that need the identities, with the directly read rows known
         table = tpl.table(occ.table)
         slots = _slots(table, occ.rows)
