@@ -7,7 +7,7 @@ from collections import Counter
 
 from ..document import Document
 from ..report import Meta, SectionText
-from ..text import cn_to_int, fold
+from ..text import fold
 
 _YEAR = r"(20\d{2}|二[〇○零]二[〇○零一二三四五六七八九])"
 _TITLE_HINT = re.compile(r"(?:政府信息公开|政务公开|信息公开).{0,12}报告")
@@ -28,8 +28,12 @@ _BODY_AGENCY = (
 _YEAR_IN_TEXT = re.compile(_YEAR + r"年")
 
 
+_YEAR_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+
+
 def _year(text: str) -> int:
-    return int(text) if text.isdigit() else 2000 + (cn_to_int(text[2:].replace("〇", "零").replace("○", "零")) or 0)
+    """2023 or 二〇二三 (digit by digit) → 2023."""
+    return int(text.translate(_YEAR_DIGITS))
 
 
 def find_title(doc: Document) -> tuple[str | None, int | None]:
