@@ -9,7 +9,7 @@ from xxgk import parse_bytes
 from xxgk import template as T
 from xxgk.report import Severity
 from xxgk.synth import random_report
-from xxgk.synth.layouts import BLANK_MARKS, LAYOUTS, encode, write
+from xxgk.synth.layouts import BLANK_MARKS, HEADINGS, LAYOUTS, encode, write
 
 ENCODINGS = ("utf-8", "utf-8-sig", "gb18030", "utf-16")
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -32,7 +32,7 @@ def _diff(rep, parsed):
     layout=st.sampled_from(LAYOUTS),
     encoding=st.sampled_from(ENCODINGS),
     traditional=st.booleans(),
-    heading=st.sampled_from(("一、", "1、", "1.", "")),
+    heading=st.sampled_from(HEADINGS),
 )
 def test_generated_report_parses_back_exactly(seed, template_id, layout, encoding, traditional, heading):
     rng = random.Random(seed)

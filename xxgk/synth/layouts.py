@@ -13,7 +13,7 @@ from ..form import getter_from_values, grids
 from . import SynthReport
 
 LAYOUTS = ("tsv", "pdf", "tab-cell", "cells", "pipe")
-HEADINGS = ("一、", "1、", "1.", "")
+HEADINGS = ("一、", "1、", "1.", "（一）", "")
 _CN = "一二三四五六"
 
 
@@ -113,6 +113,8 @@ def write(
         title = tpl.sections[n - 1].title
         if heading == "一、":
             return f"{_CN[n - 1]}、{title}"
+        if heading == "（一）":
+            return f"（{_CN[n - 1]}）{title}"
         return f"{n}{heading[-1]}{title}" if heading else title
 
     lines: list[str] = []
