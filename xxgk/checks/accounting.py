@@ -105,33 +105,33 @@ def not_evaluated(report: Report):
     return ()  # emitted by the identity rules themselves, under this code
 
 
+def _values(report: Report):
+    """(table spec, row spec, column spec, Value) for every cell holding a number."""
+    for table in report.spec.tables:
+        cells = report.tables[table.key]
+        for row in table.rows:
+            for c, v in cells[row.id].items():
+                if v.value is not None:
+                    yield table, row, c, v
+
+
 @rule("NEGATIVE_VALUE", Severity.ERROR, "计数为负数（2019年模板的“本年增/减”列除外）")
 def negative_value(report: Report):
-    for table in report.spec.tables:
-        for row in table.rows:
-            for c in row.columns:
-                col = table.column(c)
-                v = report.tables[table.key][row.id][c].value
-                if v is not None and v < 0 and col.kind is not Kind.SIGNED:
-                    yield finding(
-                        "NEGATIVE_VALUE",
-                        f"{table.name}「{row.name}」{col.label}为负数{v}",
-                        table=table.key, row=row.id, column=c,
-                        line=report.tables[table.key][row.id][c].line,
-                    )
+    for table, row, c, v in _values(report):
+        if v.value < 0 and table.column(c).kind is not Kind.SIGNED:
+            yield finding(
+                "NEGATIVE_VALUE",
+                f"{table.name}「{row.name}」{table.column(c).label}为负数{v.value}",
+                table=table.key, row=row.id, column=c, line=v.line,
+            )
 
 
 @rule("NON_INTEGER", Severity.ERROR, "件数、数量等计数出现小数")
 def non_integer(report: Report):
-    for table in report.spec.tables:
-        for row in table.rows:
-            for c in row.columns:
-                col = table.column(c)
-                v = report.tables[table.key][row.id][c].value
-                if isinstance(v, Decimal) and col.kind is not Kind.MONEY and v != v.to_integral_value():
-                    yield finding(
-                        "NON_INTEGER",
-                        f"{table.name}「{row.name}」{col.label}应为整数，却是{v}",
-                        table=table.key, row=row.id, column=c,
-                        line=report.tables[table.key][row.id][c].line,
-                    )
+    for table, row, c, v in _values(report):
+        if isinstance(v.value, Decimal) and v.value != v.value.to_integral_value() and table.column(c).kind is not Kind.MONEY:
+            yield finding(
+                "NON_INTEGER",
+                f"{table.name}「{row.name}」{table.column(c).label}应为整数，却是{v.value}",
+                table=table.key, row=row.id, column=c, line=v.line,
+            )

@@ -60,12 +60,10 @@ def read_text(text: str, *, encoding: str | None = None) -> Document:
     lines: list[Line] = []
     kinds: list[str] = []
     for i, raw in enumerate(raw_lines):
-        stripped = raw.strip()
-        if stripped.startswith("[bookmark:"):
+        if raw.startswith("[bookmark:"):
             raw = re.sub(r"^\s*\[bookmark:[^\]]*\]\s*", "", raw)
-            stripped = raw.strip()
         kind = _kind(raw)
-        if kind in ("cell", "prose") and _FURNITURE.match(stripped):
+        if kind == "cell" and len(raw) <= 80 and _FURNITURE.match(raw.strip()):
             kind = "furniture"
         lines.append(Line(i + 1, raw.rstrip(" \t\u3000") if kind != "tsv" else raw.rstrip()))
         kinds.append(kind)
