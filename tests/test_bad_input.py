@@ -1,7 +1,6 @@
 """Bad input never shows a traceback: one line naming the file, exit 2, the batch goes on."""
 
 import json
-import random
 
 import pytest
 from typer.testing import CliRunner

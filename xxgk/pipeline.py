@@ -8,7 +8,7 @@ from pathlib import Path
 from . import checks
 from .document import Document
 from .extract import extract
-from .readers import ReadError, read_bytes
+from .readers import ReadError, load, read_bytes
 from .report import Report, Source
 
 
@@ -32,17 +32,7 @@ def parse_bytes(data: bytes, name: str = "", *, path: str | None = None, rules=N
 
 def parse_path(path: str | Path, *, rules=None) -> Report:
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except IsADirectoryError:
-        raise ReadError("是目录，不是文件", "directory") from None
-    except FileNotFoundError:
-        raise ReadError("文件不存在", "not-found") from None
-    except PermissionError:
-        raise ReadError("没有读取权限", "permission") from None
-    except OSError as exc:
-        raise ReadError(f"无法读取文件：{exc.strerror or exc}", "os-error") from None
-    return parse_bytes(data, p.name, path=str(p), rules=rules)
+    return parse_bytes(load(p), p.name, path=str(p), rules=rules)
 
 
 __all__ = ["parse_bytes", "parse_path", "ReadError"]

@@ -9,10 +9,6 @@ from ..template import Kind
 from .registry import finding, rule
 
 
-def _fmt(v) -> str:
-    return "空" if v is None else str(v)
-
-
 def _identity(report: Report, code: str):
     """Evaluate every instance of the identities named `code` in the report's template."""
     skipped: dict[str, list[str]] = {}
@@ -47,7 +43,7 @@ def _identity(report: Report, code: str):
                         yield finding(code, bad, table=table.key, row=row.id, columns=list(ident.left + ident.right))
     for name, where in skipped.items():
         shown = "、".join(where[:6]) + (f"等{len(where)}处" if len(where) > 6 else "")
-        yield finding_info(code, f"{name}{shown}因有空格，未能核对{code}（{_DESC[code]}）", name)
+        yield finding("NOT_EVALUATED", f"{name}{shown}因有空格，未能核对{code}（{_DESC[code]}）", rule=code)
 
 
 def _compare(left, right, scope, ident) -> str | None:
@@ -64,10 +60,6 @@ def _compare(left, right, scope, ident) -> str | None:
     lhs = " + ".join(f"{n}{v}" for n, v in left)
     rhs = " + ".join(f"{n}{v}" for n, v in right)
     return f"{scope}：{lhs} ≠ {rhs}，差{ls - rs}"
-
-
-def finding_info(code: str, message: str, table_name: str):
-    return finding("NOT_EVALUATED", message, rule=code)
 
 
 _DESC: dict[str, str] = {}

@@ -49,10 +49,10 @@ def read_bytes(data: bytes, name: str = "") -> Document:
     return reader(data, name)
 
 
-def read_path(path: str | Path) -> Document:
-    p = Path(path)
+def load(path: str | Path) -> bytes:
+    """A file's bytes, or a ReadError saying in one line why they cannot be had."""
     try:
-        data = p.read_bytes()
+        return Path(path).read_bytes()
     except IsADirectoryError:
         raise ReadError("是目录，不是文件", "directory") from None
     except FileNotFoundError:
@@ -61,7 +61,10 @@ def read_path(path: str | Path) -> Document:
         raise ReadError("没有读取权限", "permission") from None
     except OSError as exc:
         raise ReadError(f"无法读取文件：{exc.strerror or exc}", "os-error") from None
-    return read_bytes(data, p.name)
+
+
+def read_path(path: str | Path) -> Document:
+    return read_bytes(load(path), Path(path).name)
 
 
 # Readers for other formats register here (format name → callable(bytes, name) -> Document).
@@ -76,4 +79,4 @@ def register(fmt: str):
     return deco
 
 
-__all__ = ["Document", "ReadError", "read_bytes", "read_path", "read_text", "sniff", "register"]
+__all__ = ["Document", "ReadError", "load", "read_bytes", "read_path", "read_text", "sniff", "register"]

@@ -8,8 +8,9 @@ what each layout looks like.
 from __future__ import annotations
 
 import random
+
 from .. import template as T
-from ..form import getter_from_values, grids
+from ..form import grids
 from . import SynthReport
 
 LAYOUTS = ("tsv", "pdf", "tab-cell", "cells", "pipe")

@@ -123,6 +123,22 @@ def requests_identities(result_rows: tuple[str, ...]) -> tuple[Identity, ...]:
 
 REQUESTS_ANCHORS = ("本年新收", "申请人情况", "上年结转", "办理结果")
 
+
+def requests_table(other_rows: tuple[Row, ...], groups: tuple[Group, ...]) -> Table:
+    """Table 3 of a template version, given its （六）其他处理 rows and the printed groups."""
+    other = tuple(r.id for r in other_rows)
+    return Table(
+        key="requests",
+        number=3,
+        title="三、收到和处理政府信息公开申请情况",
+        name="表三",
+        columns=REQUEST_COLUMNS,
+        rows=REQUESTS_HEAD + other_rows + REQUESTS_TAIL,
+        groups=groups,
+        identities=requests_identities(("granted", "partially_granted") + WITHHELD + UNAVAILABLE + REJECTED + other),
+        anchors=REQUESTS_ANCHORS,
+    )
+
 # ---- Table 4 -------------------------------------------------------------------------------
 
 APPEAL_COLUMNS = (

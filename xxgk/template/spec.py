@@ -9,8 +9,8 @@ else in the code base names a row or a column of the national form.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from enum import Enum
+from functools import cached_property
 
 
 class Kind(str, Enum):

@@ -1,19 +1,6 @@
 """Template 2019 — 国办公开办函〔2019〕60号, for reports on 2019 and 2020."""
 
-from .common import (
-    APPEALS,
-    REJECTED,
-    REQUEST_COLUMNS,
-    REQUEST_GROUPS,
-    REQUESTS_ANCHORS,
-    REQUESTS_HEAD,
-    REQUESTS_TAIL,
-    SECTIONS,
-    UNAVAILABLE,
-    WITHHELD,
-    _RC,
-    requests_identities,
-)
+from .common import _RC, APPEALS, REQUEST_GROUPS, SECTIONS, requests_table
 from .spec import Column, Group, Kind, Row, Table, Template
 
 _DOCS = ("new_made", "new_published", "total_published")
@@ -57,19 +44,7 @@ ACTIVE = Table(
 _OTHER_2019 = (
     Row("other", "（六）其他处理", ("其他处理",), _RC, group="results", number="（六）"),
 )
-_RESULTS = ("granted", "partially_granted") + WITHHELD + UNAVAILABLE + REJECTED + ("other",)
-
-REQUESTS = Table(
-    key="requests",
-    number=3,
-    title="三、收到和处理政府信息公开申请情况",
-    name="表三",
-    columns=REQUEST_COLUMNS,
-    rows=REQUESTS_HEAD + _OTHER_2019 + REQUESTS_TAIL,
-    groups=tuple(g for g in REQUEST_GROUPS if g.id != "other_handling"),
-    identities=requests_identities(_RESULTS),
-    anchors=REQUESTS_ANCHORS,
-)
+REQUESTS = requests_table(_OTHER_2019, tuple(g for g in REQUEST_GROUPS if g.id != "other_handling"))
 
 TEMPLATE = Template(
     id="2019",

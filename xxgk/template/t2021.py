@@ -1,19 +1,6 @@
 """Template 2021 — 国办公开办函〔2021〕30号, for reports on 2021 and later."""
 
-from .common import (
-    APPEALS,
-    REJECTED,
-    REQUEST_COLUMNS,
-    REQUEST_GROUPS,
-    REQUESTS_ANCHORS,
-    REQUESTS_HEAD,
-    REQUESTS_TAIL,
-    SECTIONS,
-    UNAVAILABLE,
-    WITHHELD,
-    _RC,
-    requests_identities,
-)
+from .common import _RC, APPEALS, REQUEST_GROUPS, SECTIONS, requests_table
 from .spec import Column, Group, Kind, Row, Table, Template
 
 _DOCS = ("issued", "repealed", "in_force")
@@ -72,25 +59,7 @@ _OTHER_2021 = (
     ),
     Row("other_other", "3.其他", (), _RC, exact=("其他", "其它"), group="other_handling", number="3."),
 )
-_RESULTS = (
-    ("granted", "partially_granted")
-    + WITHHELD
-    + UNAVAILABLE
-    + REJECTED
-    + ("other_no_correction", "other_unpaid_fee", "other_other")
-)
-
-REQUESTS = Table(
-    key="requests",
-    number=3,
-    title="三、收到和处理政府信息公开申请情况",
-    name="表三",
-    columns=REQUEST_COLUMNS,
-    rows=REQUESTS_HEAD + _OTHER_2021 + REQUESTS_TAIL,
-    groups=REQUEST_GROUPS,
-    identities=requests_identities(_RESULTS),
-    anchors=REQUESTS_ANCHORS,
-)
+REQUESTS = requests_table(_OTHER_2021, REQUEST_GROUPS)
 
 TEMPLATE = Template(
     id="2021",
