@@ -67,7 +67,8 @@ _LONG_NAMES = ("特别行政区", "自治区", "自治州", "自治县", "自治
 _NAME_CHAR = r"[^局厅委办院署所处室站队部会中心、,，。:：;；()（）《》“”\"]"
 _SUFFIX_ALT = "|".join(sorted(_UNIT_LEVEL, key=len, reverse=True))
 # shortest name first, so the first suffix met ends the place (乌拉特前旗 | 额尔登布拉格苏木)
-_UNIT = re.compile(f"^(?:({_NAME_CHAR}{{2,14}}?)({_SUFFIX_ALT})|({_NAME_CHAR})(县))")  # 易县, 赵县
+# a one-character county comes first (易县, 赵县: 县 second is always such a county)
+_UNIT = re.compile(f"^(?:({_NAME_CHAR})(县)|({_NAME_CHAR}{{2,14}}?)({_SUFFIX_ALT}))")
 # department words that end like a place (住房和城乡建设局, 社区, 工业园区) are not places
 _NOT_PLACE_END = ("城乡", "社区", "市区", "县区", "辖区", "园区", "景区", "片区", "小区", "街区")
 _MUNICIPALITIES = frozenset({"北京市", "天津市", "上海市", "重庆市"})
