@@ -26,21 +26,11 @@ import uuid
 from pathlib import Path
 
 
-def _agencies(rng: random.Random) -> list[str]:
-    """Distinct fictional agency names, shuffled (townships, street offices and departments)."""
-    from xxgk.synth import _COUNTIES, _KINDS, _PREFIXES
-
-    names = [c + p1 + p2[0] + k for c in _COUNTIES for p1 in _PREFIXES for p2 in _PREFIXES if p1 != p2
-             for k in _KINDS if not k.endswith(("人民政府", "办事处"))]  # 镇/镇人民政府 are one organ
-    rng.shuffle(names)
-    return names
-
-
 def generate(n: int, out: Path, seed: int = 0) -> Path:
     """n reports: distinct agencies, each over 1–5 consecutive years between 2019 and 2025 (so
     both templates), 5% of the years breaking the carry-over; every layout in turn."""
     from xxgk.synth.layouts import LAYOUTS, write
-    from xxgk.synth.series import series
+    from xxgk.synth.series import distinct_agencies, series
 
     folder = out / f"synth-{n}-{seed}"
     done = folder / ".complete"
@@ -48,7 +38,7 @@ def generate(n: int, out: Path, seed: int = 0) -> Path:
         return folder
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
-    agencies = iter(_agencies(rng))
+    agencies = iter(distinct_agencies(rng))
     i = 0
     while i < n:
         first = rng.randint(2019, 2024)

@@ -86,26 +86,29 @@ class Synth:
 
 def write_synth(folder: Path, n: int, seed: int = 0, *, agencies: int | None = None, layouts=None) -> list[Synth]:
     """n synthetic reports (both templates, every layout) as text files under folder.  With
-    `agencies`, reports are spread over that many agencies with consecutive years."""
+    `agencies`, reports are spread over that many distinct agencies with consecutive years that
+    carry over as the cross-year rules want."""
+    from xxgk import template as T
     from xxgk.synth import random_report
     from xxgk.synth.layouts import LAYOUTS, write
+    from xxgk.synth.series import distinct_agencies, next_year
 
     layouts = layouts or LAYOUTS
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
+    names = distinct_agencies(rng)
+    last: list = []
     out = []
-    names: list[tuple[str, int]] = []
     for i in range(n):
         r_rng = random.Random(seed * 7919 + i)
         if agencies:
             k = i % agencies
-            if k >= len(names):
-                rep = random_report(r_rng, year=rng.randint(2019, 2022))
-                names.append((rep.agency, rep.year))
+            if k >= len(last):
+                year = rng.randint(2019, 2022)
+                rep = random_report(r_rng, T.for_year(year).id, year, names[k])
+                last.append(rep)
             else:
-                agency, last = names[k]
-                rep = random_report(r_rng, year=last + 1, agency=agency)
-                names[k] = (agency, last + 1)
+                rep = last[k] = next_year(last[k], r_rng)
         else:
             rep = random_report(r_rng)
         p = folder / f"r{i:05d}.txt"

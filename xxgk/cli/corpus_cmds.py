@@ -147,19 +147,38 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps(st.to_json(), ensure_ascii=False, default=str))
             return
         out = Console(highlight=False)
-        t = Table(title=f"政府信息公开申请办理（按{_BY_CN[by]}）", title_justify="left")
-        for h in (_BY_CN[by], "报告", "有错误", "本年新收", "办理总计", "予以公开", "部分公开", "不予公开", "无法提供",
-                  "不予处理", "其他处理", "复议", "复议纠错率", "诉讼", "诉讼纠错率"):
-            t.add_column(h, justify="left" if h == _BY_CN[by] else "right")
-        for g in st.groups:
-            r, tot = g.rates, g.totals
-            t.add_row(
-                "（未知）" if g.key is None and by else ("全部" if g.key is None else escape(str(g.key))),
-                str(g.reports), str(g.with_errors), _num(tot["new_received"]), _num(tot["processed"]),
-                *(_pct(r[f"{s}_share"]) for s in ("granted", "partially_granted", "withheld", "unavailable", "rejected", "other")),
-                _num(tot["reconsideration"]), _pct(r["reconsideration_correction"]),
-                _num(tot["litigation"]), _pct(r["litigation_correction"]),
-            )
+        if not out.is_terminal:
+            out = Console(highlight=False, width=200)  # piped: never cut a column
+        scope = f"（按{_BY_CN[by]}）" if by else ""
+
+        def key(g):
+            return "（未知）" if g.key is None and by else ("全部" if g.key is None else str(g.key))
+
+        metrics = [
+            ("报告（份）", lambda g: str(g.reports)), ("其中有错误", lambda g: str(g.with_errors)),
+            ("本年新收申请", lambda g: _num(g.totals["new_received"])), ("办理结果总计", lambda g: _num(g.totals["processed"])),
+            *((f"{cn}占比", (lambda s: lambda g: _pct(g.rates[f"{s}_share"]))(s)) for s, cn in (
+                ("granted", "予以公开"), ("partially_granted", "部分公开"), ("withheld", "不予公开"),
+                ("unavailable", "无法提供"), ("rejected", "不予处理"), ("other", "其他处理"))),
+            ("行政复议（件）", lambda g: _num(g.totals["reconsideration"])),
+            ("复议纠错率", lambda g: _pct(g.rates["reconsideration_correction"])),
+            ("行政诉讼（件）", lambda g: _num(g.totals["litigation"])),
+            ("诉讼纠错率", lambda g: _pct(g.rates["litigation_correction"])),
+        ]
+        if len(st.groups) <= 8:  # one column per group
+            t = Table(title=f"语料库统计{scope}", title_justify="left")
+            t.add_column("项目")
+            for g in st.groups:
+                t.add_column(escape(key(g)), justify="right")
+            for name, fn in metrics:
+                t.add_row(name, *(fn(g) for g in st.groups))
+        else:  # one row per group
+            t = Table(title=f"语料库统计{scope}", title_justify="left")
+            t.add_column(_BY_CN[by])
+            for name, _ in metrics:
+                t.add_column(name.replace("占比", "").replace("（份）", "").replace("（件）", ""), justify="right")
+            for g in st.groups:
+                t.add_row(escape(key(g)), *(fn(g) for _, fn in metrics))
         out.print(t)
         codes: dict[str, int] = {}
         for g in st.groups:

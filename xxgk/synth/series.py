@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 
 from .. import template as T
-from . import SynthReport, narrative, random_report
+from . import _COUNTIES, _KINDS, _PREFIXES, SynthReport, narrative, random_report
 
 
 def _columns(tpl: T.Template, code: str) -> tuple[str, ...]:
@@ -53,3 +53,11 @@ def series(rng: random.Random, first_year: int, years: int, agency: str | None =
     for _ in range(years - 1):
         out.append(next_year(out[-1], rng, consistent=rng.random() >= broken))
     return out
+
+
+def distinct_agencies(rng: random.Random) -> list[str]:
+    """Fictional agency names that are all different organs (10,080 of them), shuffled."""
+    names = [c + p1 + p2[0] + k for c in _COUNTIES for p1 in _PREFIXES for p2 in _PREFIXES if p1 != p2
+             for k in _KINDS if not k.endswith(("人民政府", "办事处"))]  # 镇 and 镇人民政府 are one organ
+    rng.shuffle(names)
+    return names
