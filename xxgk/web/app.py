@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,8 +111,7 @@ class SecurityHeaders:
                     b"x-frame-options": b"DENY",
                     b"referrer-policy": b"same-origin",
                 }
-                if not scope["path"].startswith(("/docs", "/redoc")):
-                    extra[b"content-security-policy"] = self.CSP.encode()
+                extra[b"content-security-policy"] = self.CSP.encode()
                 headers += [(k, v) for k, v in extra.items() if k not in names]
                 message["headers"] = headers
             await send(message)
@@ -126,16 +126,26 @@ def create_app(store_url: str | None = None, *, store=None, auth: bool = False, 
     from ..store import open_store
     from .jobs import Jobs
 
-    if store is None:
+    own_store = store is None
+    if own_store:
         store = open_store(store_url)
     settings = Settings(auth=auth, read_only=read_only, limits=limits or Limits(), page_size=page_size)
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        yield
+        _app.state.jobs.shutdown()
+        if own_store:
+            store.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="xxgk 审核台 API",
         version=__version__,
         description="政府信息公开工作年度报告语料库的审核台接口。报告为规范 JSON（schema xxgk.report/1）。"
         "写操作需要 X-CSRF-Token 头（从 GET /api/session 取得，与会话 Cookie 一起发送）；"
         "以 --auth 启动时还需先登录（POST /api/login）。",
-        docs_url="/api/docs",
+        docs_url=None,  # Swagger UI loads its script from a CDN: the desk serves nothing from elsewhere
         redoc_url=None,
         openapi_url="/openapi.json",
     )
@@ -161,10 +171,6 @@ def create_app(store_url: str | None = None, *, store=None, auth: bool = False, 
         if request.url.path.startswith("/api"):
             return JSONResponse({"detail": jsonable_errors(exc)}, status_code=422)
         return _error(request, 422, "请求参数有误")
-
-    @app.on_event("shutdown")
-    def _close() -> None:
-        app.state.jobs.shutdown()
 
     app.add_middleware(SessionMiddleware, secret_key=secret or os.environ.get("XXGK_SECRET") or secrets.token_urlsafe(32),
                        session_cookie="xxgk_session", max_age=12 * 3600, same_site="lax", https_only=False)

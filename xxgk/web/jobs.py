@@ -85,7 +85,7 @@ class Jobs:
         self.batch = batch
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xxgk-ingest")
+        self._pool: ThreadPoolExecutor | None = None
 
     def submit(self, items: list[Item], skipped: list[Skipped], user: str | None = None) -> Job:
         job_items = [JobItem(i.path, hashlib.sha256(i.data).hexdigest(), len(i.data)) for i in items]
@@ -95,7 +95,10 @@ class Jobs:
             self._jobs[job.id] = job
             while len(self._jobs) > self.keep:
                 self._jobs.popitem(last=False)
-        self._pool.submit(self._run, job, items)
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xxgk-ingest")
+            self._pool.submit(self._run, job, items)
         return job
 
     def get(self, job_id: str) -> Job | None:
@@ -113,7 +116,11 @@ class Jobs:
         return self.get(job_id)
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """Finish the batch being written, drop the waiting ones (the server is stopping)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     # ---- the worker ----------------------------------------------------------------------------
 

@@ -134,17 +134,39 @@ def table_views(report: Report, findings: list[dict[str, Any]]) -> list[TableVie
 
 # ---- the narrative ----------------------------------------------------------------------------
 
-_QUOTE = re.compile(r"“([^”]{2,})”")
+_QUOTE = re.compile(r"“([^”]+)”")
 
 
 def quotes(message: str) -> list[str]:
-    """The sentences a finding's message quotes (a quote cut with … is matched by its head)."""
+    """The text a finding's message quotes (a quote cut with … is matched by its head)."""
     out = []
     for q in _QUOTE.findall(message):
         q = q.strip().rstrip("…").strip()
-        if len(q) >= 4:
+        if q:
             out.append(q)
     return out
+
+
+def _find(paras: list[tuple[int | None, str]], quote: str) -> list[tuple[int, int, int]]:
+    """(paragraph, start, end) of a quote: found whole in one paragraph, or — a quote that joined
+    several lines with spaces — piece by piece.  A short piece (under 4 characters, e.g. “无”)
+    only counts when it is the whole paragraph, not when it occurs inside another word."""
+    def spots(q):
+        out = []
+        for k, (_, text) in enumerate(paras):
+            if len(q) < 4:
+                if text.strip() == q:
+                    out.append((k, 0, len(text)))
+            else:
+                pos = text.find(q)
+                if pos >= 0:
+                    out.append((k, pos, pos + len(q)))
+        return out
+
+    hits = spots(quote)
+    if hits or " " not in quote:
+        return hits
+    return [h for piece in quote.split() for h in spots(piece)]
 
 
 @dataclass
@@ -216,19 +238,17 @@ def section_views(report: Report, findings: list[dict[str, Any]], lines: list[st
             if not (in_section or in_lines):
                 continue
             about.append(i)
+            # a line that is one of the section's paragraphs narrows the search to it
+            own = [k for k, (no, _) in enumerate(paras) if line is not None and no == line]
+            scope = [paras[k] if k in own or not own else (None, "") for k in range(len(paras))]
             hit = False
             for q in quotes(f.get("message", "")):
-                for k, (no, text) in enumerate(paras):
-                    if line is not None and no is not None and no != line:
-                        continue
-                    pos = text.find(q)
-                    if pos >= 0:
-                        spans.setdefault(k, []).append((pos, pos + len(q), i))
-                        hit = True
-            if not hit and line is not None:  # no quote found: mark the whole line it names
-                for k, (no, text) in enumerate(paras):
-                    if no == line:
-                        spans.setdefault(k, []).append((0, len(text), i))
+                for k, a, b in _find(scope, q):
+                    spans.setdefault(k, []).append((a, b, i))
+                    hit = True
+            if not hit:  # nothing quoted was found: mark the whole line it names
+                for k in own:
+                    spans.setdefault(k, []).append((0, len(paras[k][1]), i))
         out.append(SectionView(
             sec.number, sec.title, sec.line,
             [Paragraph(no, _mark(text, spans.get(k, []))) for k, (no, text) in enumerate(paras)],
