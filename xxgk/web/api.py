@@ -3,13 +3,13 @@ the corpus listing, findings and their reviews, uploads, statistics, agency hist
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from datetime import datetime, timezone
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from .. import checks
 from . import views
@@ -22,6 +22,14 @@ WRITE_ERRORS = {
     401: {"description": "以 --auth 启动时未登录"},
     403: {"description": "只读模式，或缺少/错误的 X-CSRF-Token"},
 }
+
+
+def _aware(d: datetime) -> datetime:
+    """SQLite gives back naive datetimes; the store writes UTC."""
+    return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
+
+
+Instant = Annotated[datetime, AfterValidator(_aware)]
 
 
 class SessionInfo(BaseModel):
@@ -60,7 +68,7 @@ class ReportSummaryOut(BaseModel):
     n_errors: int
     n_warnings: int
     n_infos: int
-    ingested_at: datetime | None
+    ingested_at: Instant | None
 
 
 class ReportList(BaseModel):
@@ -75,7 +83,7 @@ class ReviewOut(BaseModel):
     status: Literal["confirmed", "dismissed"]
     comment: str | None
     reviewer: str | None
-    reviewed_at: datetime
+    reviewed_at: Instant
 
 
 class FindingOut(BaseModel):
@@ -151,7 +159,7 @@ class JobOut(BaseModel):
     seconds: float
     counts: dict[str, int]
     cross_year_findings: int
-    created: datetime
+    created: Instant
     items: list[JobItemOut]
 
 
@@ -172,6 +180,7 @@ def _filters(year, level, region, agency, has_errors, code, template, q) -> dict
     return {k: v for k, v in f.items() if v is not None and v != ""}
 
 
+ReportId = Annotated[int, Path(ge=1, le=2**31 - 1, description="报告编号")]
 Year = Query(None, ge=1990, le=2100, description="报告年度")
 Text = Query(None, max_length=100)
 
@@ -229,7 +238,7 @@ def list_reports(
 @router.get("/reports/{report_id}", summary="一份报告的规范 JSON（schema xxgk.report/1）",
             responses={200: {"content": {"application/json": {"schema": {"type": "object", "required": ["schema"]}}}},
                        404: {"description": "没有这份报告"}})
-def get_report(request: Request, report_id: int):
+def get_report(request: Request, report_id: ReportId):
     from ..report import _json_default
     import json
 
@@ -242,7 +251,7 @@ def get_report(request: Request, report_id: int):
 
 @router.get("/reports/{report_id}/cells/{slot}", response_model=CellSource,
             summary="一个表格单元格的来源（行号、原文及上下文）", responses={404: {"description": "没有这份报告或这个单元格"}})
-def cell_source(request: Request, report_id: int, slot: str, context: int = Query(3, ge=0, le=20)):
+def cell_source(request: Request, report_id: ReportId, slot: str, context: int = Query(3, ge=0, le=20)):
     store = _store(request)
     report = store.report(report_id)
     parsed = views.parse_slot(slot)
@@ -256,7 +265,7 @@ def cell_source(request: Request, report_id: int, slot: str, context: int = Quer
 
 @router.get("/reports/{report_id}/findings", response_model=list[FindingOut], summary="一份报告的审核意见（含审核结论）",
             responses={404: {"description": "没有这份报告"}})
-def report_findings(request: Request, report_id: int):
+def report_findings(request: Request, report_id: ReportId):
     store = _store(request)
     if store.summary(report_id) is None:
         raise HTTPException(404, f"没有编号为{report_id}的报告")

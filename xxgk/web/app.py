@@ -13,6 +13,7 @@ import os
 import secrets
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timezone
 from pathlib import Path
 from typing import Any
 
@@ -154,6 +155,7 @@ def create_app(store_url: str | None = None, *, store=None, auth: bool = False, 
     app.state.jobs = Jobs(store)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(settings=settings, version=__version__)
+    templates.env.filters["when"] = when
     app.state.templates = templates
 
     from . import api, pages
@@ -177,6 +179,15 @@ def create_app(store_url: str | None = None, *, store=None, auth: bool = False, 
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, max_bytes=settings.limits.max_request_bytes)
     return app
+
+
+def when(d) -> str:
+    """A stored instant in this machine's local time (SQLite gives back naive UTC)."""
+    if d is None:
+        return ""
+    if d.tzinfo is None:
+        d = d.replace(tzinfo=timezone.utc)
+    return d.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from .. import checks
@@ -84,7 +84,7 @@ def reports(request: Request):
 
 
 @router.get("/reports/{report_id}", response_class=HTMLResponse)
-def report_page(request: Request, report_id: int, cell: str | None = None):
+def report_page(request: Request, report_id: int = Path(ge=1, le=2**31 - 1), cell: str | None = None):
     store = _store(request)
     summary = store.summary(report_id)
     if summary is None:

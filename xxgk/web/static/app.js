@@ -26,7 +26,11 @@
         data.context.forEach(function (l) {
           var span = el("span", l.current ? "cur" : "");
           span.appendChild(el("span", "no", String(l.line)));
-          span.appendChild(document.createTextNode(l.text + "\n"));
+          l.text.split("\t").forEach(function (part, k) {
+            if (k) span.appendChild(el("span", "tab", " │ "));
+            span.appendChild(document.createTextNode(part));
+          });
+          span.appendChild(document.createTextNode("\n"));
           pre.appendChild(span);
         });
         source.appendChild(pre);
