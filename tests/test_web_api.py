@@ -345,6 +345,25 @@ def test_auth_mode_requires_a_reviewer_for_writes(tmp_path):
         d.close()
 
 
+def test_repeated_failed_sign_ins_lock_the_name(tmp_path):
+    from xxgk.web.security import hash_password
+
+    d = Desk(tmp_path / "t.db", auth=True)
+    try:
+        d.store.add_user("王五", hash_password("right password"))
+        h = {"X-CSRF-Token": d.token}
+        for _ in range(5):
+            assert d.client.post("/api/login", json={"username": "王五", "password": "guess"}, headers=h).status_code == 401
+        # now even the right password is refused for a while; another name is not affected
+        r = d.client.post("/api/login", json={"username": "王五", "password": "right password"}, headers=h)
+        assert r.status_code == 429
+        assert d.client.post("/api/login", json={"username": "赵六", "password": "guess"}, headers=h).status_code == 401
+        d.app.state.login_throttle.window = 0.0  # the window has passed
+        assert d.client.post("/api/login", json={"username": "王五", "password": "right password"}, headers=h).status_code == 200
+    finally:
+        d.close()
+
+
 def test_read_only_mode_refuses_every_write(tmp_path):
     d = Desk(tmp_path / "r.db")
     _, text = synth_text(91, break_balance=True)

@@ -124,8 +124,26 @@ def test_a_whole_review_in_the_browser(server, browser, tmp_path):
     assert rows.count() == 2
     assert page.locator("table.job-items").inner_text().count("已入库") == 2
 
+    # the seed: its findings are listed, the blank cells flagged, the quoted prose marked
+    page.click(f"table.job-items a:has-text('{seed.name}')")
+    page.wait_for_selector("#findings")
+    assert page.locator("li.finding code:has-text('BLANK_CELL')").count() >= 1
+    assert page.locator("td.v.flag-warning").count() >= 1
+    fee = page.locator("li.finding", has=page.locator("code:has-text('FEE_NOT_STATED')"))
+    assert fee.count() == 1
+    assert page.locator("#s-6 mark").count() >= 1  # the sentence the finding quotes
+    page.screenshot(path=str(SHOTS / "02a-seed-report.png"), full_page=True)
+    fee.locator("input[name=comment]").fill("第六部分另有附件说明收费情况")
+    fee.locator("button.dismiss").click()
+    page.wait_for_load_state()
+    fee = page.locator("li.finding", has=page.locator("code:has-text('FEE_NOT_STATED')"))
+    assert "已驳回" in fee.inner_text()
+    page.go_back()
+    page.go_back()
+
     # the broken report: finding listed, its cells flagged
-    page.click("table.job-items a:has-text('青山镇-2024.txt')")
+    page.goto(server + "/reports?q=青山镇")
+    page.click("table.list a:has-text('东湖区青山镇人民政府')")
     page.wait_for_selector("#findings")
     assert page.locator("li.finding code:has-text('T3_BALANCE')").count() == 1
     flagged = page.locator('td.v.flag-error[data-slot="requests.new_received.natural_person"]')

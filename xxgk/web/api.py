@@ -13,7 +13,7 @@ from pydantic import AfterValidator, BaseModel, Field
 
 from .. import checks
 from . import views
-from .security import csrf_token, current_user, require_csrf, require_writer, verify_password
+from .security import LOCKED_MESSAGE, csrf_token, current_user, require_csrf, require_writer, sign_in
 from .uploads import UploadRefused, expand
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -195,12 +195,12 @@ def session(request: Request):
 
 
 @router.post("/login", response_model=SessionInfo, summary="审核员登录", dependencies=[Depends(require_csrf)],
-             responses={401: {"description": "用户名或密码不正确"}, 403: WRITE_ERRORS[403]})
+             responses={401: {"description": "用户名或密码不正确"}, 403: WRITE_ERRORS[403],
+                        429: {"description": "登录失败次数过多，稍后再试"}})
 def login(request: Request, body: LoginIn):
-    if not verify_password(_store(request).user_hash(body.username), body.password):
-        raise HTTPException(401, "用户名或密码不正确")
-    request.session.clear()
-    request.session["user"] = body.username
+    refused = sign_in(request, body.username, body.password)
+    if refused:
+        raise HTTPException(429 if refused == LOCKED_MESSAGE else 401, refused)
     return session(request)
 
 

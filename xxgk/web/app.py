@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from .. import __version__
+from .security import LoginThrottle
 from .uploads import Limits
 
 HERE = Path(__file__).resolve().parent
@@ -153,6 +154,7 @@ def create_app(store_url: str | None = None, *, store=None, auth: bool = False, 
     app.state.store = store
     app.state.settings = settings
     app.state.jobs = Jobs(store)
+    app.state.login_throttle = LoginThrottle()
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(settings=settings, version=__version__)
     templates.env.filters["when"] = when

@@ -12,7 +12,7 @@ from .. import checks
 from ..report import Severity
 from . import charts, views
 from .filters import finding_filters, query, report_filters, safe_next
-from .security import csrf_token, current_user, require_csrf, require_writer, verify_password
+from .security import LOCKED_MESSAGE, csrf_token, current_user, require_csrf, require_writer, sign_in
 from .uploads import UploadRefused
 
 router = APIRouter(include_in_schema=False)
@@ -256,11 +256,10 @@ async def login(request: Request):
     name = str(form.get("username") or "").strip()
     password = str(form.get("password") or "")
     back = safe_next(str(form.get("next") or ""))
-    if not verify_password(_store(request).user_hash(name) if name else None, password):
-        return render(request, "login.html", status=401, next_url=back, error="用户名或密码不正确", username=name)
-    request.session.clear()  # a new session (and token) at sign-in
-    request.session["user"] = name
-    csrf_token(request)
+    refused = sign_in(request, name, password)
+    if refused:
+        status = 429 if refused == LOCKED_MESSAGE else 401
+        return render(request, "login.html", status=status, next_url=back, error=refused, username=name)
     return RedirectResponse(back, status_code=303)
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
+import threading
+import time
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -35,6 +37,59 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
         return _HASHER.verify(stored_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+class LoginThrottle:
+    """After `limit` failed sign-ins for one name within `window` seconds, that name is locked
+    for the rest of the window (a password cannot be guessed at server speed)."""
+
+    def __init__(self, limit: int = 5, window: float = 300.0):
+        self.limit, self.window = limit, window
+        self._fails: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, name: str, now: float) -> list[float]:
+        fails = [t for t in self._fails.get(name, []) if now - t < self.window]
+        if fails:
+            self._fails[name] = fails
+        else:
+            self._fails.pop(name, None)
+        return fails
+
+    def locked(self, name: str) -> bool:
+        with self._lock:
+            return len(self._recent(name, time.monotonic())) >= self.limit
+
+    def failed(self, name: str) -> None:
+        with self._lock:
+            now = time.monotonic()
+            self._recent(name, now)
+            self._fails.setdefault(name, []).append(now)
+            if len(self._fails) > 10_000:  # bounded memory under a spray of names
+                self._fails.pop(next(iter(self._fails)))
+
+    def succeeded(self, name: str) -> None:
+        with self._lock:
+            self._fails.pop(name, None)
+
+
+LOCKED_MESSAGE = "登录失败次数过多，请5分钟后再试"
+
+
+def sign_in(request: Request, name: str, password: str) -> str | None:
+    """Check a reviewer's password; on success start a fresh session (new CSRF token) for them.
+    Returns the refusal message, or None when signed in."""
+    throttle: LoginThrottle = request.app.state.login_throttle
+    if throttle.locked(name):
+        return LOCKED_MESSAGE
+    if not verify_password(request.app.state.store.user_hash(name) if name else None, password):
+        throttle.failed(name)
+        return "用户名或密码不正确"
+    throttle.succeeded(name)
+    request.session.clear()
+    request.session["user"] = name
+    csrf_token(request)
+    return None
 
 
 def check_new_password(password: str) -> str | None:

@@ -48,7 +48,13 @@
           .catch(function () { window.location.href = "?cell=" + encodeURIComponent(slot) + "#source"; });
         var ids = (td.getAttribute("data-findings") || "").split(" ").filter(Boolean);
         $all("li.finding.active").forEach(function (x) { x.classList.remove("active"); });
-        ids.forEach(function (i) { var li = $('li.finding[data-finding="' + i + '"]'); if (li) li.classList.add("active"); });
+        var first = null;
+        ids.forEach(function (i) {
+          var li = $('li.finding[data-finding="' + i + '"]');
+          if (li) { li.classList.add("active"); first = first || li; }
+        });
+        var list = $("#findings ol.findings");
+        if (first && list) list.scrollTop = first.offsetTop - list.offsetTop - 4;
       });
     });
     $all("li.finding[data-finding]").forEach(function (li) {
