@@ -90,7 +90,8 @@ def report_page(request: Request, report_id: int = Path(ge=1, le=2**31 - 1), cel
     if summary is None:
         return render(request, "error.html", status=404, detail=f"没有编号为{report_id}的报告")
     report = store.report(report_id)
-    found = store.findings(report_id=report_id)
+    rank = {"error": 0, "warning": 1, "info": 2}
+    found = sorted(store.findings(report_id=report_id), key=lambda f: rank.get(f.severity, 9))  # stable
     fdicts = [{"severity": f.severity, "where": f.where, "message": f.message} for f in found]
     lines = report.lines or None
     tables = views.table_views(report, fdicts)
