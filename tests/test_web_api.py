@@ -220,6 +220,34 @@ def test_agency_page_years_side_by_side_with_cross_year_findings(desk):
     assert re.findall(r'<td class="num">(\d*)</td>', row) == [str(r.values["requests"]["new_received"]["total"]) for r in (first, second, third)]
 
 
+def test_export_of_the_selection_has_the_stored_values(desk):
+    import csv
+
+    from openpyxl import load_workbook
+
+    a, ta = synth_text(301, year=2023, break_balance=True)
+    b, tb = synth_text(302, year=2024)
+    desk.upload([("a.txt", ta.encode()), ("b.txt", tb.encode())])
+    r = desk.client.get("/export", params={"format": "csv", "year": "2023", "has_errors": ""})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert "attachment" in r.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert len(rows) == 1 and rows[0]["year"] == "2023"
+    for row, cols in a.values["requests"].items():
+        for col, v in cols.items():
+            assert rows[0][f"requests.{row}.{col}"] == str(v), (row, col)
+    r = desk.client.get("/api/export", params={"format": "xlsx", "has_errors": False})
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(r.content), read_only=True)
+    sheet = wb.worksheets[0]
+    data = list(sheet.iter_rows(values_only=True))
+    assert len(data) == 2  # the header and the one report without errors
+    head = data[0]
+    assert any(h and "予以公开" in str(h) for h in head)  # Chinese headers
+    assert desk.client.get("/api/export", params={"format": "pdf"}).status_code == 422
+    assert desk.client.get("/export", params={"format": "pdf"}).status_code == 400
+
+
 def test_findings_filters_by_code_severity_agency_year(desk):
     a, ta = synth_text(41, agency="南江县云岭乡人民政府", year=2023, break_balance=True)
     b, tb = synth_text(42, agency="临川区石门镇人民政府", year=2024)

@@ -373,7 +373,9 @@ def history(request: Request, name: str):
 
 
 @router.get("/export", summary="导出当前筛选的报告（CSV 或 XLSX）",
-            responses={200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}})
+            responses={200: {"content": {"text/csv": {"schema": {"type": "string"}},
+                                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+                                             {"schema": {"type": "string", "format": "binary"}}}}})
 def export(
     request: Request,
     format: Literal["csv", "xlsx"] = "csv",
@@ -388,8 +390,38 @@ def export(
     return export_response(request, format, _filters(year, level, region, agency, has_errors, code, None, None), layout)
 
 
+EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",
+                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
 def export_response(request: Request, fmt: str, filters: dict[str, Any], layout: str = "wide"):
-    raise HTTPException(501, "导出功能尚未接入")
+    """The store's export of the selection (xxgk.store.export), written to a temporary file,
+    sent, and removed."""
+    import os
+    import tempfile
+    from datetime import date
+    from urllib.parse import quote
+
+    from fastapi.responses import FileResponse
+    from starlette.background import BackgroundTask
+
+    from ..store.export import export as store_export
+
+    if fmt not in EXPORT_TYPES:
+        raise HTTPException(400, "导出格式只能是 CSV 或 XLSX")
+    if layout not in ("wide", "long"):
+        raise HTTPException(400, "导出版式只能是 wide 或 long")
+    fd, tmp = tempfile.mkstemp(prefix="xxgk-export-", suffix="." + fmt)
+    os.close(fd)
+    try:
+        store_export(_store(request), tmp, fmt, layout, **filters)
+    except Exception:
+        os.unlink(tmp)
+        raise
+    name = f"xxgk-导出-{date.today():%Y%m%d}.{fmt}"
+    disposition = f"attachment; filename=\"xxgk-export.{fmt}\"; filename*=UTF-8''{quote(name)}"
+    return FileResponse(tmp, media_type=EXPORT_TYPES[fmt], headers={"Content-Disposition": disposition},
+                        background=BackgroundTask(os.unlink, tmp))
 
 
 @router.get("/rules", response_model=list[RuleOut], summary="全部审核规则")

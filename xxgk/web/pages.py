@@ -231,6 +231,7 @@ def _history_rows(hist) -> list[dict[str, Any]]:
                 if all(v is None for v in vals):
                     continue
                 out.append({"table": table.name, "row": row.name, "col": col.label,
+                            "main": table.key != "requests" or col.id == "total",
                             "values": [fmt(v) for v in vals], "differs": len({v for v in vals if v is not None}) > 1})
     return out
 
