@@ -134,7 +134,7 @@ class Jobs:
             known = self.store.known(ji.sha256 for ji in by_path.values())
             for start in range(0, len(items), self.batch):
                 chunk = items[start : start + self.batch]
-                outcomes = parse_task([(i.path, i.name, i.data) for i in chunk])
+                outcomes = parse_task([(i.path, i.name, i.data) for i in chunk], self.store.dialect)
                 rows, fails = [], []
                 for o in outcomes:
                     if o[0] == "ok":
