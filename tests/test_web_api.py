@@ -12,7 +12,7 @@ import pytest
 
 from .web_support import need
 
-need("fastapi", "jinja2", "argon2", "httpx", "sqlalchemy")
+need("fastapi", "jinja2", "argon2", "httpx", "sqlalchemy", "xxgk.store")
 
 from xxgk import parse_bytes  # noqa: E402
 from xxgk.form import fmt  # noqa: E402

@@ -23,7 +23,7 @@ import pytest
 from .conftest import ROOT, seed_path
 from .web_support import CI, need, synth_text
 
-need("fastapi", "uvicorn", "argon2", "playwright")
+need("fastapi", "uvicorn", "argon2", "playwright", "xxgk.store")
 
 pytestmark = pytest.mark.browser
 

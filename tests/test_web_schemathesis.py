@@ -7,7 +7,7 @@ import pytest
 
 from .web_support import need
 
-need("fastapi", "argon2", "schemathesis", "requests")
+need("fastapi", "argon2", "schemathesis", "requests", "xxgk.store")
 
 import requests  # noqa: E402
 import schemathesis  # noqa: E402

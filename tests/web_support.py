@@ -19,7 +19,8 @@ def need(*modules: str) -> None:
         try:
             importlib.import_module(name)
         except ImportError as exc:
-            msg = f"{name} is not installed ({exc}); install xxgk[web,test]"
+            msg = (f"{name} is not there ({exc}): the web desk needs the corpus store (branch corpus)"
+                   if name.startswith("xxgk.") else f"{name} is not installed ({exc}); install xxgk[web,test]")
             if CI:
                 pytest.fail(f"CI must run the web desk tests: {msg}", pytrace=False)
             pytest.skip(msg, allow_module_level=True)
