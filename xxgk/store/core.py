@@ -1,0 +1,827 @@
+"""The corpus store: the one way to read and write the corpus database (see docs/corpus.md)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from decimal import Decimal
+from concurrent.futures import Executor
+from typing import Any, Iterable, Iterator, Sequence
+
+import sqlalchemy as sa
+
+from .. import PARSER_VERSION, checks
+from .. import template as T
+from ..agency import agency_key, base_name, group_keys, keys_compatible
+from ..report import Report
+from . import crossyear
+from . import schema as S
+from .db import StoreError, database_url, make_engine, migrate, sqlite_path
+from .rows import (
+    _RID,
+    CELL_COLUMNS,
+    FINDING_COLUMNS,
+    ReportRows,
+    build_report,
+    finding_rows,
+    number,
+    packed_cells_sql,
+    report_rows,
+)
+
+_CHUNK = 500  # ids per IN (…) list
+_ROWS_PER_INSERT = 64  # rows per multi-row INSERT on SQLite (13 columns × 64 < the 32766 variables)
+
+
+def _chunks(seq: Sequence, n: int = _CHUNK) -> Iterator[Sequence]:
+    for i in range(0, len(seq), n):
+        yield seq[i : i + n]
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# ---- what the read API returns ------------------------------------------------------------------
+
+
+@dataclass
+class ReportSummary:
+    """One stored report without its cells (a row of `Store.reports`)."""
+
+    id: int
+    sha256: str
+    parser_version: str
+    source_path: str | None
+    source_name: str | None
+    format: str | None
+    template: str
+    is_report: bool
+    agency: str | None
+    agency_key: str | None
+    level: str | None
+    kind: str | None
+    region: str | None
+    province: str | None
+    prefecture: str | None
+    county: str | None
+    township: str | None
+    year: int | None
+    title: str | None
+    has_errors: bool
+    n_errors: int
+    n_warnings: int
+    n_infos: int
+    ingested_at: datetime | None
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["ingested_at"] = self.ingested_at.isoformat() if self.ingested_at else None
+        return d
+
+
+_SUMMARY_COLUMNS = tuple(ReportSummary.__dataclass_fields__)
+
+
+@dataclass
+class Review:
+    finding_key: str
+    status: str  # confirmed | dismissed
+    comment: str | None
+    reviewer: str | None
+    reviewed_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(asdict(self), reviewed_at=self.reviewed_at.isoformat())
+
+
+@dataclass
+class FindingRow:
+    """A stored finding with the report it is on and its review, if any."""
+
+    id: int
+    key: str  # stable across re-ingests of the same file: what reviews attach to
+    report_id: int
+    code: str
+    severity: str
+    message: str
+    where: dict[str, Any]
+    scope: str  # "report" | "corpus" (cross-year)
+    agency: str | None
+    year: int | None
+    source_path: str | None
+    review: Review | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["review"] = self.review.to_json() if self.review else None
+        return d
+
+
+@dataclass
+class FailureRow:
+    path: str
+    sha256: str
+    parser_version: str
+    reason: str
+    message: str
+    failed_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(asdict(self), failed_at=self.failed_at.isoformat())
+
+
+@dataclass
+class WriteCounts:
+    stored: int = 0  # new reports
+    replaced: int = 0  # re-parsed by a newer parser version
+    skipped: int = 0  # the same content by the same parser version was there already
+    failed: int = 0
+
+    def add(self, other: "WriteCounts") -> None:
+        for k in ("stored", "replaced", "skipped", "failed"):
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+
+
+STAT_DIMENSIONS = ("year", "level", "kind", "region", "province", "prefecture", "county", "agency", "template")
+TOTALS = (
+    "new_received", "carried_over", "processed", "granted", "partially_granted", "withheld", "unavailable",
+    "rejected", "other", "carried_forward",
+    "reconsideration", "reconsideration_concluded", "reconsideration_corrected",
+    "litigation", "litigation_concluded", "litigation_corrected",
+)
+SHARES = ("granted", "partially_granted", "withheld", "unavailable", "rejected", "other")
+RATES = tuple(f"{s}_share" for s in SHARES) + ("reconsideration_correction", "litigation_correction")
+
+
+@dataclass
+class StatsGroup:
+    key: Any  # the group's value of the dimension (None: not known; the whole corpus when by=None)
+    reports: int = 0  # documents recognised as reports
+    with_errors: int = 0  # of which with at least one error-severity finding
+    totals: dict[str, int | Decimal] = field(default_factory=lambda: {k: 0 for k in TOTALS})
+    rates: dict[str, float | None] = field(default_factory=dict)
+    findings: dict[str, int] = field(default_factory=dict)  # code → reports with it
+    keys: list[str] = field(default_factory=list)  # by=agency: the agency keys merged into the group
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key, "reports": self.reports, "with_errors": self.with_errors,
+            "totals": {k: _jsonable(v) for k, v in self.totals.items()}, "rates": self.rates,
+            "findings": self.findings, **({"keys": self.keys} if self.keys else {}),
+        }
+
+
+@dataclass
+class Stats:
+    by: str | None
+    groups: list[StatsGroup]
+    not_reports: int  # documents stored that are not annual reports (NOT_A_REPORT)
+    severities: dict[str, str]  # code → severity, for the codes in the groups
+
+    def to_json(self) -> dict[str, Any]:
+        return {"by": self.by, "not_reports": self.not_reports, "severities": self.severities,
+                "groups": [g.to_json() for g in self.groups]}
+
+
+@dataclass
+class History:
+    agency: str  # as asked
+    key: str | None  # the group's fullest key
+    keys: list[str]  # agency keys in the group
+    candidates: list[str]  # when the name is ambiguous: the fuller keys it could mean
+    reports: list[ReportSummary]  # by year
+    values: dict[tuple[str, str, str], dict[int, int | Decimal | None]]  # cell → report id → value
+    findings: list[FindingRow]  # cross-year findings of these reports
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "agency": self.agency, "key": self.key, "keys": self.keys, "candidates": self.candidates,
+            "reports": [r.to_json() for r in self.reports],
+            "values": {".".join(k): {str(rid): _jsonable(v) for rid, v in per.items()} for k, per in self.values.items()},
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+def _jsonable(v):
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    return v
+
+
+# ---- stats definitions, from the declaration -----------------------------------------------------
+
+
+def _result_categories() -> dict[str, str]:
+    """Table 3 result row → the share it counts in: granted, partially_granted, withheld,
+    unavailable, rejected, other (every row of the T3_RESULT_SUM identity, both templates)."""
+    out: dict[str, str] = {}
+    for tpl in T.TEMPLATES.values():
+        table = tpl.table("requests")
+        results = next(i.right for i in table.identities if i.code == "T3_RESULT_SUM")
+        for rid in results:
+            group = table.row(rid).group
+            if group in ("withheld", "unavailable", "rejected"):
+                out[rid] = group
+            elif rid in ("granted", "partially_granted"):
+                out[rid] = rid
+            else:
+                out[rid] = "other"
+    return out
+
+
+_RESULT_CATEGORY = _result_categories()
+_REQUEST_TOTALS = {"new_received": "new_received", "carried_over": "carried_over",
+                   "total_processed": "processed", "carried_forward": "carried_forward"}
+_LITIGATION = tuple(r.id for r in T.get(T.LATEST).table("appeals").rows if r.group == "litigation")
+_CONCLUDED = ("upheld", "corrected", "other")  # T4 outcomes that end a case (not `pending`)
+
+
+def _add_cell(totals: dict, table: str, row: str, col: str, v) -> None:
+    if v is None:
+        return
+    if table == "requests":
+        if col != "total":
+            return
+        name = _REQUEST_TOTALS.get(row) or _RESULT_CATEGORY.get(row)
+        if name:
+            totals[name] += v
+        return
+    if table == "appeals":
+        block = "reconsideration" if row == "reconsideration" else ("litigation" if row in _LITIGATION else None)
+        if block is None:
+            return
+        if col == "total":
+            totals[block] += v
+        if col in _CONCLUDED:
+            totals[f"{block}_concluded"] += v
+        if col == "corrected":
+            totals[f"{block}_corrected"] += v
+
+
+def _rates(totals: dict) -> dict[str, float | None]:
+    def ratio(a, b):
+        return round(float(a) / float(b), 6) if b else None
+
+    out = {f"{s}_share": ratio(totals[s], totals["processed"]) for s in SHARES}
+    out["reconsideration_correction"] = ratio(totals["reconsideration_corrected"], totals["reconsideration_concluded"])
+    out["litigation_correction"] = ratio(totals["litigation_corrected"], totals["litigation_concluded"])
+    return out
+
+
+# ---- the store --------------------------------------------------------------------------------
+
+
+def open_store(db: str | None = None, *, upgrade: bool = True) -> "Store":
+    """Open (creating and migrating as needed) the corpus at `db`: a file path (SQLite), a URL
+    (postgresql://…, sqlite:///…), or None for $XXGK_DB, else ./xxgk.db."""
+    url = database_url(db)
+    engine = make_engine(url)
+    try:
+        if upgrade:
+            migrate(engine)
+    except sa.exc.OperationalError as exc:
+        engine.dispose()
+        raise StoreError(f"无法打开数据库 {sa.engine.make_url(url).render_as_string(hide_password=True)}：{exc.orig}") from None
+    return Store(engine)
+
+
+class Store:
+    """A corpus database.  Every method opens its own short transaction; a Store can be shared by
+    the threads of one process (SQLAlchemy's connection pool), not across processes."""
+
+    def __init__(self, engine: sa.Engine):
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self._cross_need = crossyear.Need()  # what the cross-year rules read, learnt
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def path(self):
+        """The SQLite file (None for PostgreSQL)."""
+        return sqlite_path(self.engine.url.render_as_string(hide_password=False))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ---- writing ------------------------------------------------------------------------------
+
+    def add(self, report: Report, *, cross_year: bool = True) -> int:
+        """Store one parsed report (replacing the same content parsed by an older parser version;
+        nothing changes when it is there already).  Returns its id.  With cross_year, the
+        cross-year findings of its agency are brought up to date."""
+        rows = report_rows(report)
+        self.write([rows])
+        if cross_year:
+            self.update_cross_year()
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(S.reports.c.id).where(S.reports.c.sha256 == rows.sha256)).scalar_one()
+
+    def write(self, batch: Sequence[ReportRows], failures: Sequence[tuple[str, str, str, str]] = ()) -> WriteCounts:
+        """Write parsed reports and failures (path, sha256, reason, message) in one transaction:
+        all of them or none.  A report whose content (sha256) is stored by this parser version is
+        skipped; by another version, replaced in place (same id, new cells and findings)."""
+        with self.engine.begin() as conn:
+            return self._write(conn, batch, failures)
+
+    def _write(self, conn: sa.Connection, batch, failures) -> WriteCounts:
+        counts = WriteCounts()
+        R = S.reports
+        existing: dict[str, tuple[int, str]] = {}
+        shas = list({r.sha256 for r in batch})
+        for part in _chunks(shas):
+            for rid, sha, ver in conn.execute(sa.select(R.c.id, R.c.sha256, R.c.parser_version).where(R.c.sha256.in_(part))):
+                existing[sha] = (rid, ver)
+        now = _now()
+        new: list[ReportRows] = []
+        owned: list[tuple[int, ReportRows]] = []
+        seen: set[str] = set()
+        for rr in batch:
+            sha = rr.sha256
+            ex = existing.get(sha)
+            if sha in seen or (ex and ex[1] == rr.report["parser_version"]):
+                counts.skipped += 1
+                continue
+            seen.add(sha)
+            values = dict(rr.report, ingested_at=now, cross_pending=True)
+            if ex:  # re-parsed by another parser version: same id, fresh content
+                conn.execute(R.update().where(R.c.id == ex[0]).values(**values))
+                conn.execute(S.cells.delete().where(S.cells.c.report_id == ex[0]))
+                conn.execute(S.findings.delete().where(S.findings.c.report_id == ex[0]))
+                owned.append((ex[0], rr))
+                counts.replaced += 1
+            else:
+                new.append(rr)
+        if new:
+            params = [dict(rr.report, ingested_at=now, cross_pending=True) for rr in new]
+            ids = dict((sha, rid) for rid, sha in conn.execute(R.insert().returning(R.c.id, R.c.sha256), params))
+            owned.extend((ids[rr.sha256], rr) for rr in new)
+            counts.stored += len(new)
+        self._write_cells(conn, owned)
+        self._bulk(conn, "findings", FINDING_COLUMNS, [(rid,) + f for rid, rr in owned for f in rr.findings])
+        stored_shas = [rr.sha256 for _, rr in owned]
+        for part in _chunks(stored_shas):  # content that now parses is no longer a failure
+            conn.execute(S.failures.delete().where(S.failures.c.sha256.in_(part)))
+        for path, sha, reason, message in failures:
+            F = S.failures
+            conn.execute(F.delete().where(F.c.path == path, F.c.sha256 == sha))
+            conn.execute(F.insert().values(path=path, sha256=sha, parser_version=PARSER_VERSION, reason=reason,
+                                           message=message, failed_at=now))
+            counts.failed += 1
+        return counts
+
+    def _write_cells(self, conn: sa.Connection, owned: list[tuple[int, ReportRows]]) -> None:
+        """The cells of the reports being written: packed ones straight to the driver (one
+        statement per report on SQLite, one COPY per batch on PostgreSQL), the others in bulk."""
+        plain = [(rid,) + c for rid, rr in owned if rr.packed is None for c in rr.cells]
+        self._bulk(conn, "cells", CELL_COLUMNS, plain)
+        packed = [(rid, rr.packed) for rid, rr in owned if rr.packed is not None]
+        if not packed:
+            return
+        raw = conn.connection.driver_connection
+        if self.dialect == "postgresql":
+            data = b"".join(p[1].replace(_RID, b"%d" % rid) for rid, p in packed if p[0] == "postgresql")
+            with raw.cursor() as cur, cur.copy(f"COPY cells ({', '.join(CELL_COLUMNS)}) FROM STDIN") as copy:
+                copy.write(data)
+            return
+        cur = raw.cursor()
+        try:
+            for rid, (_, n, flat) in packed:
+                if n:
+                    cur.execute(packed_cells_sql(n), [rid, *flat])
+        finally:
+            cur.close()
+
+    def _bulk(self, conn: sa.Connection, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
+        """Insert many rows through the driver itself: COPY on PostgreSQL, multi-row INSERTs on
+        SQLite (the hot path of an ingest: SQLAlchemy's per-row processing would cost more than
+        the insert)."""
+        if not rows:
+            return
+        raw = conn.connection.driver_connection
+        cols = ", ".join(columns)
+        if self.dialect == "postgresql":
+            with raw.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row(r)
+            return
+        k = _ROWS_PER_INSERT
+        one = "(" + ", ".join("?" * len(columns)) + ")"
+        full = len(rows) // k * k
+        cur = raw.cursor()
+        try:
+            if full:
+                cur.executemany(f"INSERT INTO {table} ({cols}) VALUES {', '.join([one] * k)}",
+                                [[v for r in rows[i : i + k] for v in r] for i in range(0, full, k)])
+            if full < len(rows):
+                cur.executemany(f"INSERT INTO {table} ({cols}) VALUES {one}", rows[full:])
+        finally:
+            cur.close()
+
+    def _raw(self, conn: sa.Connection, sql: str, params: Sequence = ()) -> list[tuple]:
+        """Run a query through the driver (qmark placeholders, `IN ??` for a list) and return plain
+        tuples: for the few queries that read millions of cells."""
+        raw = conn.connection.driver_connection
+        if self.dialect == "postgresql":
+            sql = sql.replace("IN ??", "= ANY(%s)").replace("?", "%s")
+            params = [list(p) if isinstance(p, (list, tuple)) else p for p in params]
+        else:
+            flat = []
+            for p in params:
+                if isinstance(p, (list, tuple)):
+                    sql = sql.replace("IN ??", "IN (" + ", ".join("?" * len(p)) + ")", 1)
+                    flat.extend(p)
+                else:
+                    flat.append(p)
+            params = flat
+        cur = raw.cursor()
+        try:
+            cur.execute(sql, params)
+            return cur.fetchall()
+        finally:
+            cur.close()
+
+    def add_failure(self, path: str, sha256: str, reason: str, message: str) -> None:
+        self.write([], [(path, sha256, reason, message)])
+
+    def known(self, shas: Iterable[str]) -> set[str]:
+        """Which of these contents are stored by the current parser version."""
+        out: set[str] = set()
+        R = S.reports
+        with self.engine.connect() as conn:
+            for part in _chunks(list(shas)):
+                out.update(conn.execute(sa.select(R.c.sha256).where(
+                    R.c.sha256.in_(part), R.c.parser_version == PARSER_VERSION)).scalars())
+        return out
+
+    def known_failures(self, items: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which (path, sha256) failed before with the current parser version."""
+        items = list(items)
+        F = S.failures
+        out: set[tuple[str, str]] = set()
+        with self.engine.connect() as conn:
+            for part in _chunks(items):
+                rows = conn.execute(sa.select(F.c.path, F.c.sha256).where(
+                    F.c.sha256.in_([s for _, s in part]), F.c.parser_version == PARSER_VERSION))
+                out.update((p, s) for p, s in rows)
+        return out & set(items)
+
+    # ---- cross-year -----------------------------------------------------------------------------
+
+    def update_cross_year(self, rules: list[checks.Rule] | None = None, *, executor: Executor | None = None) -> int:
+        """Recompute the cross-year findings (CARRY_OVER_MISMATCH, IN_FORCE_DISCONTINUITY, …) of
+        the agencies with a report stored since the last pass (and of the agencies whose grouping
+        such a report changes); returns how many cross-year findings were written.  Works in
+        bounded batches, each one transaction; what an interruption leaves undone stays pending.
+        With an `executor` (a process pool), the checking is spread over its workers."""
+        return crossyear.update(self, rules, executor)
+
+    @staticmethod
+    def _chunked(seq: Sequence) -> Iterator[Sequence]:
+        return _chunks(seq)
+
+    def _recount(self, conn: sa.Connection, ids: Sequence[int]) -> None:
+        R, F = S.reports, S.findings
+
+        def count(sev):
+            return (sa.select(sa.func.count()).select_from(F)
+                    .where(F.c.report_id == R.c.id, F.c.severity == sev).scalar_subquery())
+
+        conn.execute(R.update().where(R.c.id.in_(ids)).values(
+            n_errors=count("error"), n_warnings=count("warning"), n_infos=count("info")))
+        conn.execute(R.update().where(R.c.id.in_(ids)).values(has_errors=R.c.n_errors > 0))
+
+    def _cells_by_report(self, conn: sa.Connection, ids: Sequence[int], provenance: bool = True) -> dict[int, list[tuple]]:
+        """Cells of these reports: report id → [(table_key, row_id, col_id, value, status, raw,
+        line, page, doc_table, doc_row, doc_cell, confidence)] (the first five only without
+        provenance), the value as the driver gives it."""
+        out: dict[int, list[tuple]] = defaultdict(list)
+        columns = CELL_COLUMNS if provenance else CELL_COLUMNS[:6]
+        sql = f"SELECT {', '.join(columns)} FROM cells WHERE report_id IN ??"
+        for part in _chunks(list(ids)):
+            for row in self._raw(conn, sql, [list(part)]):
+                out[row[0]].append(row[1:])
+        return out
+
+    # ---- reviews --------------------------------------------------------------------------------
+
+    def review(self, finding_key: str, status: str, comment: str | None = None, reviewer: str | None = None) -> Review:
+        """Record a reviewer's verdict on a finding (by its stable key): confirmed or dismissed.
+        Replaces an earlier verdict; kept when the report is ingested or re-parsed again."""
+        if status not in S.REVIEW_STATUSES:
+            raise ValueError(f"status must be one of {S.REVIEW_STATUSES}")
+        F, V = S.findings, S.reviews
+        with self.engine.begin() as conn:
+            hit = conn.execute(
+                sa.select(F.c.code, S.reports.c.sha256).join(S.reports, S.reports.c.id == F.c.report_id)
+                .where(F.c.key == finding_key).limit(1)
+            ).first()
+            if hit is None:
+                raise KeyError(finding_key)
+            now = _now()
+            conn.execute(V.delete().where(V.c.finding_key == finding_key))
+            conn.execute(V.insert().values(finding_key=finding_key, status=status, comment=comment, reviewer=reviewer,
+                                           reviewed_at=now, sha256=hit.sha256, code=hit.code))
+        return Review(finding_key, status, comment, reviewer, now)
+
+    def resolve_finding_key(self, prefix: str) -> str:
+        """The full key of the finding whose key starts with `prefix` (KeyError: none or several)."""
+        F = S.findings
+        with self.engine.connect() as conn:
+            keys = conn.execute(sa.select(F.c.key).where(F.c.key.startswith(prefix, autoescape=True))
+                                .group_by(F.c.key).limit(2)).scalars().all()
+        if len(keys) != 1:
+            raise KeyError(prefix)
+        return keys[0]
+
+    def clear_review(self, finding_key: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(S.reviews.delete().where(S.reviews.c.finding_key == finding_key))
+
+    def get_review(self, finding_key: str) -> Review | None:
+        V = S.reviews
+        with self.engine.connect() as conn:
+            r = conn.execute(sa.select(V.c.finding_key, V.c.status, V.c.comment, V.c.reviewer, V.c.reviewed_at)
+                             .where(V.c.finding_key == finding_key)).first()
+        return Review(*r) if r else None
+
+    # ---- reading ------------------------------------------------------------------------------
+
+    def _agency_keys(self, conn: sa.Connection, name: str) -> tuple[str | None, list[str], list[str]]:
+        """(group key, keys of the group, candidates if ambiguous) for an agency name as asked."""
+        key = agency_key(name)
+        if not key:
+            return None, [], []
+        R = S.reports
+        stored = conn.execute(
+            sa.select(R.c.agency_key).where(R.c.agency_base == base_name(key)).group_by(R.c.agency_key)
+        ).scalars().all()
+        groups = group_keys(list(stored) + [key])
+        root = groups[key]
+        members = sorted(k for k, g in groups.items() if g == root and k in stored)
+        candidates: list[str] = []
+        if root == key:
+            fuller = sorted({g for k, g in groups.items() if g != key and keys_compatible(key, k) and len(k) > len(key)})
+            if len(fuller) > 1:
+                candidates = fuller
+        return root, members, candidates
+
+    def _where(self, conn: sa.Connection, f: dict[str, Any]) -> list:
+        R = S.reports
+        conds: list = []
+        unknown = set(f) - {"agency", "year", "level", "kind", "region", "province", "prefecture", "county",
+                            "template", "has_errors", "code", "is_report", "ids", "q", "agency_key"}
+        if unknown:
+            raise TypeError(f"unknown filter(s): {', '.join(sorted(unknown))}")
+        if f.get("agency"):
+            _, keys, _ = self._agency_keys(conn, f["agency"])
+            conds.append(R.c.agency_key.in_(keys))
+        if f.get("agency_key"):
+            conds.append(R.c.agency_key == f["agency_key"])
+        year = f.get("year")
+        if isinstance(year, (tuple, list)):
+            lo, hi = year
+            if lo is not None:
+                conds.append(R.c.year >= lo)
+            if hi is not None:
+                conds.append(R.c.year <= hi)
+        elif year is not None:
+            conds.append(R.c.year == year)
+        for col in ("level", "kind", "province", "prefecture", "county", "template"):
+            if f.get(col) is not None:
+                conds.append(R.c[col] == f[col])
+        if f.get("region"):
+            conds.append(R.c.region.contains(f["region"], autoescape=True))
+        if f.get("has_errors") is not None:
+            conds.append(R.c.has_errors == bool(f["has_errors"]))
+        if f.get("is_report") is not None:
+            conds.append(R.c.is_report == bool(f["is_report"]))
+        if f.get("code"):
+            codes = [f["code"]] if isinstance(f["code"], str) else list(f["code"])
+            conds.append(R.c.id.in_(sa.select(S.findings.c.report_id).where(S.findings.c.code.in_(codes))))
+        if f.get("ids") is not None:
+            conds.append(R.c.id.in_(list(f["ids"])))
+        if f.get("q"):
+            q = f["q"]
+            conds.append(sa.or_(R.c.agency.contains(q, autoescape=True), R.c.title.contains(q, autoescape=True),
+                                R.c.source_path.contains(q, autoescape=True)))
+        return conds
+
+    def reports(self, *, limit: int | None = None, offset: int = 0, order: str = "id", **filters) -> list[ReportSummary]:
+        """Stored reports matching the filters, as summaries.  Filters: agency (a name: matches
+        the organ with or without its places), year (int or (from, to)), level, kind, region
+        (substring), province, prefecture, county, template, has_errors, is_report, code (a
+        finding code or list), ids, q (text in agency/title/path).  order: id, year, agency."""
+        R = S.reports
+        orders = {"id": [R.c.id], "year": [R.c.year, R.c.agency_key, R.c.id], "agency": [R.c.agency_key, R.c.year, R.c.id]}
+        with self.engine.connect() as conn:
+            stmt = sa.select(*[R.c[c] for c in _SUMMARY_COLUMNS]).where(*self._where(conn, filters))
+            stmt = stmt.order_by(*orders[order]).offset(offset)
+            if limit is not None:
+                stmt = stmt.limit(limit)
+            return [ReportSummary(**r._mapping) for r in conn.execute(stmt)]
+
+    def count(self, **filters) -> int:
+        R = S.reports
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(R).where(*self._where(conn, filters))).scalar_one()
+
+    def summary(self, report_id: int) -> ReportSummary | None:
+        found = self.reports(ids=[report_id])
+        return found[0] if found else None
+
+    def report(self, ref: int | str) -> Report | None:
+        """The full canonical model of a stored report (by id or sha256): meta, every cell with
+        its provenance, findings (cross-year included), sections."""
+        R = S.reports
+        with self.engine.connect() as conn:
+            cond = R.c.id == ref if isinstance(ref, int) else R.c.sha256 == ref
+            row = conn.execute(sa.select(R).where(cond)).first()
+            if row is None:
+                return None
+            row = row._mapping
+            cells = self._cells_by_report(conn, [row["id"]]).get(row["id"], [])
+            F = S.findings
+            found = conn.execute(sa.select(F.c.code, F.c.severity, F.c.message, F.c.where_json)
+                                 .where(F.c.report_id == row["id"]).order_by(F.c.id)).all()
+        return build_report(row, cells, found)
+
+    def findings(self, *, code: str | Sequence[str] | None = None, severity: str | Sequence[str] | None = None,
+                 scope: str | None = None, review: str | None = None, report_id: int | None = None,
+                 limit: int | None = None, offset: int = 0, **filters) -> list[FindingRow]:
+        """Findings with their report and review.  code/severity: one or several; scope: report or
+        corpus; review: confirmed, dismissed, reviewed (either) or unreviewed; plus the report
+        filters of `reports` (agency, year, level, …)."""
+        F, R, V = S.findings, S.reports, S.reviews
+        with self.engine.connect() as conn:
+            conds = self._where(conn, filters)
+            if code:
+                conds.append(F.c.code.in_([code] if isinstance(code, str) else list(code)))
+            if severity:
+                conds.append(F.c.severity.in_([severity] if isinstance(severity, str) else list(severity)))
+            if scope:
+                conds.append(F.c.scope == scope)
+            if report_id is not None:
+                conds.append(F.c.report_id == report_id)
+            if review in S.REVIEW_STATUSES:
+                conds.append(V.c.status == review)
+            elif review == "reviewed":
+                conds.append(V.c.status.is_not(None))
+            elif review == "unreviewed":
+                conds.append(V.c.status.is_(None))
+            elif review is not None:
+                raise ValueError(f"review must be one of {S.REVIEW_STATUSES + ('reviewed', 'unreviewed')}")
+            stmt = (
+                sa.select(F.c.id, F.c.key, F.c.report_id, F.c.code, F.c.severity, F.c.message, F.c.where_json, F.c.scope,
+                          R.c.agency, R.c.year, R.c.source_path,
+                          V.c.finding_key, V.c.status, V.c.comment, V.c.reviewer, V.c.reviewed_at)
+                .select_from(F.join(R, R.c.id == F.c.report_id).outerjoin(V, V.c.finding_key == F.c.key))
+                .where(*conds).order_by(F.c.report_id, F.c.id).offset(offset)
+            )
+            if limit is not None:
+                stmt = stmt.limit(limit)
+            out = []
+            for r in conn.execute(stmt):
+                rev = Review(r.finding_key, r.status, r.comment, r.reviewer, r.reviewed_at) if r.finding_key else None
+                out.append(FindingRow(r.id, r.key, r.report_id, r.code, r.severity, r.message, json.loads(r.where_json),
+                                      r.scope, r.agency, r.year, r.source_path, rev))
+            return out
+
+    def failures(self, since: datetime | None = None) -> list[FailureRow]:
+        """Files that could not be read (with the current or an older parser), newest last."""
+        F = S.failures
+        stmt = sa.select(F.c.path, F.c.sha256, F.c.parser_version, F.c.reason, F.c.message, F.c.failed_at)
+        if since is not None:
+            stmt = stmt.where(F.c.failed_at >= since)
+        with self.engine.connect() as conn:
+            return [FailureRow(*r) for r in conn.execute(stmt.order_by(F.c.failed_at, F.c.path))]
+
+    def iter_reports(self, batch: int = 500, **filters) -> Iterator[tuple[ReportSummary, list[tuple]]]:
+        """Every matching report with its cells (table_key, row_id, col_id, value, status, raw,
+        line, page, doc_table, doc_row, doc_cell, confidence), in id order, `batch` reports per
+        query: what the exports stream from, in constant memory."""
+        R = S.reports
+        last = 0
+        while True:
+            with self.engine.connect() as conn:
+                stmt = (sa.select(*[R.c[c] for c in _SUMMARY_COLUMNS]).where(*self._where(conn, filters), R.c.id > last)
+                        .order_by(R.c.id).limit(batch))
+                summaries = [ReportSummary(**r._mapping) for r in conn.execute(stmt)]
+                if not summaries:
+                    return
+                cells = self._cells_by_report(conn, [s.id for s in summaries])
+            for s in summaries:
+                yield s, [c[:3] + (number(c[3]),) + c[4:] for c in cells.get(s.id, ())]
+            last = summaries[-1].id
+
+    # ---- statistics -----------------------------------------------------------------------------
+
+    def stats(self, by: str | None = None, **filters) -> Stats:
+        """Totals and rates over the reports matching the filters, overall or per `by` (one of
+        STAT_DIMENSIONS).  Totals sum the Table 3 总计 column and the Table 4 blocks over every
+        report that states them (a blank adds nothing); shares are of requests processed
+        (（七）总计); correction rates are 结果纠正 over concluded cases (维持 + 纠正 + 其他)."""
+        if by is not None and by not in STAT_DIMENSIONS:
+            raise ValueError(f"by must be one of {STAT_DIMENSIONS}")
+        R, C, F = S.reports, S.cells, S.findings
+        dim = R.c.agency_key if by == "agency" else (R.c[by] if by else sa.literal(None))
+        groups: dict[Any, StatsGroup] = {}
+
+        def group(k):
+            if k not in groups:
+                groups[k] = StatsGroup(k)
+            return groups[k]
+
+        severities: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            conds = self._where(conn, filters)
+            base = [R.c.is_report, *conds]
+            for k, n, e in conn.execute(
+                sa.select(dim, sa.func.count(), sa.func.sum(sa.case((R.c.has_errors, 1), else_=0)))
+                .where(*base).group_by(dim)
+            ):
+                g = group(k)
+                g.reports, g.with_errors = n, int(e or 0)
+            cell_sel = (
+                sa.select(dim, C.c.table_key, C.c.row_id, C.c.col_id, sa.func.sum(C.c.value))
+                .select_from(C.join(R, R.c.id == C.c.report_id))
+                .where(*base, sa.or_(sa.and_(C.c.table_key == "requests", C.c.col_id == "total"), C.c.table_key == "appeals"))
+                .group_by(dim, C.c.table_key, C.c.row_id, C.c.col_id)
+            )
+            for k, table, row, col, total in conn.execute(cell_sel):
+                _add_cell(group(k).totals, table, row, col, number(total))
+            for k, code, sev, n in conn.execute(
+                sa.select(dim, F.c.code, F.c.severity, sa.func.count(sa.distinct(F.c.report_id)))
+                .select_from(F.join(R, R.c.id == F.c.report_id)).where(*base)
+                .group_by(dim, F.c.code, F.c.severity)
+            ):
+                g = group(k)
+                g.findings[code] = g.findings.get(code, 0) + n
+                severities[code] = sev
+            not_reports = conn.execute(
+                sa.select(sa.func.count()).select_from(R).where(sa.not_(R.c.is_report), *conds)).scalar_one()
+        if by == "agency":
+            groups = self._merge_agency_groups(groups)
+        for g in groups.values():
+            g.rates = _rates(g.totals)
+        ordered = sorted(groups.values(), key=lambda g: (g.key is None, str(g.key) if g.key is not None else ""))
+        return Stats(by, ordered, not_reports, dict(sorted(severities.items())))
+
+    @staticmethod
+    def _merge_agency_groups(groups: dict[Any, StatsGroup]) -> dict[Any, StatsGroup]:
+        """Per agency key → per organ: keys of one organ (古塔镇, 榆阳区古塔镇) add up."""
+        by_base: dict[str, list[str]] = defaultdict(list)
+        for k in groups:
+            if k:
+                by_base[base_name(k)].append(k)
+        roots: dict[str, str] = {}
+        for keys in by_base.values():
+            roots.update(group_keys(keys))
+        out: dict[Any, StatsGroup] = {}
+        for k, g in groups.items():
+            root = roots.get(k, k) if k else k
+            tgt = out.setdefault(root, StatsGroup(root))
+            tgt.reports += g.reports
+            tgt.with_errors += g.with_errors
+            for t, v in g.totals.items():
+                tgt.totals[t] += v
+            for c, n in g.findings.items():
+                tgt.findings[c] = tgt.findings.get(c, 0) + n
+            if k:
+                tgt.keys.append(k)
+        for g in out.values():
+            g.keys.sort()
+        return out
+
+    # ---- one agency over the years --------------------------------------------------------------
+
+    def history(self, agency: str) -> History:
+        """One organ's reports side by side (every year stored, under any spelling of its name)
+        with their cross-year findings."""
+        with self.engine.connect() as conn:
+            key, keys, candidates = self._agency_keys(conn, agency)
+        if not keys:
+            return History(agency, key, [], candidates, [], {}, [])
+        R = S.reports
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(*[R.c[c] for c in _SUMMARY_COLUMNS]).where(R.c.agency_key.in_(keys))
+                                .order_by(R.c.year, R.c.id)).all()
+            reports = [ReportSummary(**r._mapping) for r in rows]
+            cells = self._cells_by_report(conn, [r.id for r in reports])
+        values: dict[tuple[str, str, str], dict[int, Any]] = defaultdict(dict)
+        for r in reports:
+            for c in cells.get(r.id, ()):
+                values[(c[0], c[1], c[2])][r.id] = number(c[3])
+        found = self.findings(scope="corpus", ids=[r.id for r in reports])
+        return History(agency, key, keys, candidates, reports, dict(values), found)

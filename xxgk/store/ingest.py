@@ -1,0 +1,386 @@
+"""Ingest files, folders and zip archives into the corpus, in parallel and in constant memory.
+
+The main process walks the inputs, hashes each file and drops those already stored by this
+parser version (one query per chunk of files), hands the rest to worker processes that read,
+extract and check them and turn them into rows (xxgk.store.rows.report_rows), and writes the
+rows back in batches, each batch one transaction: a report is stored whole or not at all, so an
+interrupted ingest (Ctrl-C, kill -9, power loss) leaves a consistent corpus and the next run
+does the rest.  At most a fixed number of files is in flight, so memory does not grow with the
+number of files.  At the end, cross-year findings are computed for the agencies touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import multiprocessing as mp
+import os
+import signal
+import threading
+import time
+import zipfile
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from .. import PARSER_VERSION
+from .core import Store, WriteCounts
+from .rows import ReportRows
+
+MAX_ARCHIVE_DEPTH = 3
+ARCHIVE_SUFFIXES = (".zip",)
+
+
+# ---- what to ingest -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One input file: `path` as shown and stored (a member of an archive is archive.zip!/member),
+    `chain` how to reach its bytes (a file path, then member names of nested archives)."""
+
+    path: str
+    chain: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1].rsplit("!", 1)[-1]
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """Member names of archives made on Chinese Windows are GBK without the UTF-8 flag."""
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        try:
+            name = name.encode("cp437").decode("gbk")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+    return name
+
+
+def _is_archive(name: str) -> bool:
+    return name.lower().endswith(ARCHIVE_SUFFIXES)
+
+
+def _archive_items(zf: zipfile.ZipFile, shown: str, chain: tuple[str, ...], depth: int) -> Iterator[Item]:
+    for info in sorted(zf.infolist(), key=lambda i: i.filename):
+        if info.is_dir():
+            continue
+        name = _member_name(info)
+        if any(part.startswith(".") or part == "__MACOSX" for part in name.split("/")):
+            continue
+        member_chain = chain + (info.filename,)
+        if _is_archive(name) and depth < MAX_ARCHIVE_DEPTH:
+            try:
+                with zipfile.ZipFile(io.BytesIO(zf.read(info))) as inner:
+                    yield from _archive_items(inner, f"{shown}!/{name}", member_chain, depth + 1)
+                continue
+            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
+                pass  # not a readable archive: ingest it as a file (it will fail with its message)
+        yield Item(f"{shown}!/{name}", member_chain)
+
+
+def walk(paths: Iterable[str | os.PathLike], skip: Iterable[Path] = ()) -> Iterator[Item]:
+    """Every file named, under the folders named and inside zip archives (sorted, hidden files
+    skipped), except the `skip` files (the database itself)."""
+    skip_set = {p.resolve() for p in skip}
+    for p in map(Path, paths):
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for f in sorted(files):
+                    if not f.startswith("."):
+                        yield from _file_items(Path(root) / f, skip_set)
+        else:
+            yield from _file_items(p, skip_set)
+
+
+def _file_items(p: Path, skip_set: set[Path]) -> Iterator[Item]:
+    if skip_set and any(p.name == s.name for s in skip_set) and p.resolve() in skip_set:
+        return
+    if _is_archive(p.name) and p.is_file():
+        try:
+            with zipfile.ZipFile(p) as zf:
+                yield from _archive_items(zf, str(p), (str(p),), 1)
+            return
+        except (zipfile.BadZipFile, OSError):
+            pass  # a damaged archive is a failed file, with its message
+    yield Item(str(p), (str(p),))
+
+
+def read_item(item: Item) -> bytes:
+    """The bytes of an item (OSError / zipfile errors propagate)."""
+    with open(item.chain[0], "rb") as fh:
+        data = fh.read()
+    for member in item.chain[1:]:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            data = zf.read(member)
+    return data
+
+
+# ---- the workers ----------------------------------------------------------------------------------
+
+Task = list[tuple[str, str, bytes]]  # (path, name, data)
+Outcome = tuple  # ("ok", ReportRows) | ("fail", path, sha256, reason, message)
+
+
+def _init_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+
+
+def parse_task(task: Task, dialect: str = "sqlite") -> list[Outcome]:
+    """Read, extract, check and convert each file of a task (runs in a worker process); the
+    cells come packed for the database's driver."""
+    from ..pipeline import parse_bytes
+    from ..readers import ReadError
+    from .rows import report_rows
+
+    out: list[Outcome] = []
+    for path, name, data in task:
+        sha = hashlib.sha256(data).hexdigest()
+        try:
+            report = parse_bytes(data, name, path=path)
+            out.append(("ok", report_rows(report).pack(dialect)))
+        except ReadError as exc:
+            out.append(("fail", path, sha, exc.reason, str(exc)))
+        except Exception as exc:  # a bug must not stop the batch; say which file and what
+            out.append(("fail", path, sha, "internal-error", f"内部错误（{type(exc).__name__}: {exc}），请报告此问题"))
+    return out
+
+
+# ---- the run --------------------------------------------------------------------------------------
+
+
+@dataclass
+class IngestResult:
+    files: int = 0  # files seen
+    stored: int = 0
+    replaced: int = 0
+    skipped: int = 0  # already stored by this parser version
+    known_failures: int = 0  # failed before with this parser version (not retried)
+    failed: int = 0
+    cross_year_findings: int = 0
+    seconds: float = 0.0
+    cross_year_seconds: float = 0.0
+    interrupted: bool = False
+    started: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+    @property
+    def done(self) -> int:
+        return self.stored + self.replaced + self.skipped + self.known_failures + self.failed
+
+    @property
+    def rate(self) -> float:
+        return self.done / self.seconds if self.seconds else 0.0
+
+    def to_json(self) -> dict:
+        keys = ("files", "stored", "replaced", "skipped", "known_failures", "failed", "cross_year_findings",
+                "seconds", "cross_year_seconds", "interrupted")
+        return {k: getattr(self, k) for k in keys} | {"rate": round(self.rate, 1), "started": self.started.isoformat()}
+
+
+Progress = Callable[[IngestResult], None]
+
+
+class _Run:
+    def __init__(self, store: Store, jobs: int, progress: Progress | None, retry_failed: bool,
+                 batch_reports: int, commit_seconds: float, task_files: int):
+        self.store = store
+        self.jobs = max(1, jobs)
+        self.progress = progress
+        self.retry_failed = retry_failed
+        self.batch_reports = batch_reports
+        self.commit_seconds = commit_seconds
+        self.task_files = task_files
+        self.result = IngestResult()
+        self.rows: list[ReportRows] = []
+        self.fails: list[tuple[str, str, str, str]] = []
+        self.last_commit = time.monotonic()
+        self.pool: ProcessPoolExecutor | None = None
+        self.in_flight: dict[Future, Task] = {}
+
+    # -- input side --
+
+    def chunks(self, items: Iterable[Item], max_files: int = 128, max_bytes: int = 64 << 20) -> Iterator[Task]:
+        """Read and hash items in chunks; yield what is not stored yet (one query per chunk)."""
+        chunk: list[tuple[str, str, bytes, str]] = []
+        size = 0
+        for item in items:
+            self.result.files += 1
+            try:
+                data = read_item(item)
+            except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, KeyError) as exc:
+                msg = getattr(exc, "strerror", None) or str(exc)
+                self.fail(item.path, "", "os-error", f"无法读取文件：{msg}")  # no content: retried next run
+                continue
+            chunk.append((item.path, item.name, data, hashlib.sha256(data).hexdigest()))
+            size += len(data)
+            if len(chunk) >= max_files or size >= max_bytes:
+                yield self._unknown(chunk)
+                chunk, size = [], 0
+        if chunk:
+            yield self._unknown(chunk)
+
+    def _unknown(self, chunk: list[tuple[str, str, bytes, str]]) -> Task:
+        known = self.store.known(sha for *_, sha in chunk)
+        failed = set() if self.retry_failed else self.store.known_failures((p, sha) for p, _, _, sha in chunk)
+        out: Task = []
+        for path, name, data, sha in chunk:
+            if sha in known:
+                self.result.skipped += 1
+            elif (path, sha) in failed:
+                self.result.known_failures += 1
+            else:
+                out.append((path, name, data))
+        self.report()
+        return out
+
+    # -- output side --
+
+    def fail(self, path: str, sha: str, reason: str, message: str) -> None:
+        self.fails.append((path, sha, reason, message))
+        self.maybe_flush()
+
+    def take(self, outcomes: list[Outcome]) -> None:
+        for o in outcomes:
+            if o[0] == "ok":
+                self.rows.append(o[1])
+            else:
+                self.fails.append(o[1:])
+        self.maybe_flush()
+
+    def maybe_flush(self) -> None:
+        if (len(self.rows) + len(self.fails) >= self.batch_reports
+                or time.monotonic() - self.last_commit >= self.commit_seconds):
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows or self.fails:
+            counts: WriteCounts = self.store.write(self.rows, self.fails)
+            r = self.result
+            r.stored += counts.stored
+            r.replaced += counts.replaced
+            r.skipped += counts.skipped
+            r.failed += counts.failed
+            self.rows, self.fails = [], []
+        self.last_commit = time.monotonic()
+        self.report()
+
+    def report(self) -> None:
+        if self.progress:
+            self.result.seconds = time.monotonic() - self.t0
+            self.progress(self.result)
+
+    # -- the pool --
+
+    def new_pool(self) -> ProcessPoolExecutor:
+        # forkserver: workers start from a clean process that holds no database connection
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["xxgk.store.rows", "xxgk.pipeline"])
+        return ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker)
+
+    def submit(self, task: Task) -> None:
+        assert self.pool is not None
+        while len(self.in_flight) >= self.jobs * 16:  # enough queued to keep workers busy while a batch is written
+            self.harvest()
+        self.in_flight[self.pool.submit(parse_task, task, self.store.dialect)] = task
+
+    def harvest(self, timeout: float | None = None) -> None:
+        done, _ = wait(list(self.in_flight), timeout=timeout, return_when=FIRST_COMPLETED)
+        broken: list[Task] = []
+        for fut in done:
+            task = self.in_flight.pop(fut)
+            try:
+                self.take(fut.result())
+            except BrokenProcessPool:
+                broken.append(task)
+        if broken:
+            self.recover(broken)
+
+    def recover(self, broken: list[Task]) -> None:
+        """A worker died (a crash in a native library on some file): every task in flight is
+        lost.  Redo them one file at a time in a fresh pool; the file that kills a worker again
+        is recorded as failed."""
+        lost = broken + list(self.in_flight.values())
+        self.in_flight.clear()
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self.new_pool()
+        for task in lost:
+            for one in task:
+                try:
+                    self.take(self.pool.submit(parse_task, [one], self.store.dialect).result())
+                except BrokenProcessPool:
+                    path, _, data = one
+                    self.fail(path, hashlib.sha256(data).hexdigest(), "worker-crash", "读取此文件时处理进程意外退出")
+                    self.pool.shutdown(wait=False, cancel_futures=True)
+                    self.pool = self.new_pool()
+
+    def run(self, items: Iterable[Item]) -> IngestResult:
+        self.t0 = time.monotonic()
+        try:
+            if self.jobs == 1:  # in this process: no start-up cost, easy to debug and profile
+                for task in self.chunks(items):
+                    for i in range(0, len(task), self.task_files):
+                        self.take(parse_task(task[i : i + self.task_files], self.store.dialect))
+            else:
+                self.pool = self.new_pool()
+                for task in self.chunks(items):
+                    for i in range(0, len(task), self.task_files):
+                        self.submit(task[i : i + self.task_files])
+                    if self.in_flight:
+                        self.harvest(timeout=0)  # write what is done while the workers go on
+                while self.in_flight:
+                    self.harvest()
+            self.flush()
+            t = time.monotonic()
+            self.result.cross_year_findings = self.store.update_cross_year(executor=self.pool)
+            self.result.cross_year_seconds = time.monotonic() - t
+        except KeyboardInterrupt:
+            # what is written is whole; the batch being written was rolled back by its transaction
+            self.result.interrupted = True
+        finally:
+            if self.pool is not None:  # on an interrupt, don't wait: workers finish their task and exit
+                self.pool.shutdown(wait=not self.result.interrupted, cancel_futures=True)
+            self.result.seconds = time.monotonic() - self.t0
+        return self.result
+
+
+def ingest(
+    store: Store,
+    paths: Iterable[str | os.PathLike],
+    *,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    retry_failed: bool = False,
+    batch_reports: int = 128,
+    commit_seconds: float = 2.0,
+    task_files: int = 8,
+) -> IngestResult:
+    """Ingest every report under `paths` into `store`; see the module docstring.  `progress` is
+    called with the running IngestResult after each chunk and each commit.  A Ctrl-C (or
+    SIGTERM) stops cleanly: the result says interrupted, and what was committed stays."""
+    jobs = jobs or os.cpu_count() or 1
+    skip = [store.path, *(Path(f"{store.path}{s}") for s in ("-wal", "-shm", "-journal"))] if store.path else []
+    run = _Run(store, jobs, progress, retry_failed, batch_reports, commit_seconds, task_files)
+    main = threading.current_thread() is threading.main_thread()
+    own_term = main and signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None)
+    if own_term:  # kill → the same clean stop as Ctrl-C
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        return run.run(walk(paths, skip))
+    finally:
+        if own_term:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def count_files(paths: Iterable[str | os.PathLike], store: Store | None = None) -> int:
+    """How many files an ingest of `paths` will see (for a progress bar's total)."""
+    skip = [store.path] if store is not None and store.path else []
+    return sum(1 for _ in walk(paths, skip))
+
+
+__all__ = ["ingest", "walk", "count_files", "read_item", "Item", "IngestResult", "parse_task", "PARSER_VERSION"]

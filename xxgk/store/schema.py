@@ -1,0 +1,120 @@
+"""The corpus tables (SQLAlchemy Core).  The migrations in ``migrations/versions`` create and
+evolve them; this module is what the code reads and writes through, and a test checks that the
+two agree.
+
+reports   one row per distinct file content (sha256) parsed by one parser version
+cells     one row per canonical cell found in a report: value (NUMERIC; NULL = blank or
+          unreadable, see status), raw text, provenance
+findings  the report's findings, plus cross-year findings (scope "corpus")
+reviews   a reviewer's verdict on a finding, keyed by the finding's stable key, so it survives
+          re-ingesting and re-parsing the same file
+failures  files that could not be read, with their message
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+reports = sa.Table(
+    "reports",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("parser_version", sa.String(16), nullable=False),
+    sa.Column("source_path", sa.Text),
+    sa.Column("source_name", sa.Text),
+    sa.Column("format", sa.String(16)),
+    sa.Column("encoding", sa.String(32)),
+    sa.Column("layout", sa.String(32)),
+    sa.Column("size", sa.BigInteger),
+    sa.Column("pages", sa.Integer),
+    sa.Column("template", sa.String(8), nullable=False),
+    sa.Column("template_detected", sa.Boolean, nullable=False),
+    sa.Column("is_report", sa.Boolean, nullable=False),
+    sa.Column("found_tables", sa.String(64), nullable=False),  # comma-separated table keys
+    sa.Column("agency", sa.Text),
+    sa.Column("agency_key", sa.Text, index=True),
+    sa.Column("agency_base", sa.Text, index=True),
+    sa.Column("level", sa.String(16)),
+    sa.Column("kind", sa.String(8)),
+    sa.Column("region", sa.Text),
+    sa.Column("province", sa.Text),
+    sa.Column("prefecture", sa.Text),
+    sa.Column("county", sa.Text),
+    sa.Column("township", sa.Text),
+    sa.Column("year", sa.Integer, index=True),
+    sa.Column("title", sa.Text),
+    sa.Column("title_year", sa.Integer),
+    sa.Column("period_year", sa.Integer),
+    sa.Column("body_year", sa.Integer),
+    sa.Column("has_errors", sa.Boolean, nullable=False),
+    sa.Column("n_errors", sa.Integer, nullable=False),
+    sa.Column("n_warnings", sa.Integer, nullable=False),
+    sa.Column("n_infos", sa.Integer, nullable=False),
+    sa.Column("sections", sa.Text),  # JSON list of {number, title, line, end_line, text}
+    sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
+    # set when the report is stored; the cross-year pass recomputes its agency and clears it
+    sa.Column("cross_pending", sa.Boolean, nullable=False),
+    sa.UniqueConstraint("sha256", name="uq_reports_sha256"),
+)
+
+cells = sa.Table(
+    "cells",
+    metadata,
+    sa.Column("report_id", sa.Integer, sa.ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("table_key", sa.String(16), primary_key=True),
+    sa.Column("row_id", sa.String(40), primary_key=True),
+    sa.Column("col_id", sa.String(24), primary_key=True),
+    sa.Column("value", sa.Numeric(20, 4)),
+    sa.Column("status", sa.String(12), nullable=False),  # read / blank / inferred / unplaced / doubtful
+    sa.Column("raw", sa.Text),
+    sa.Column("line", sa.Integer),
+    sa.Column("page", sa.Integer),
+    sa.Column("doc_table", sa.Integer),
+    sa.Column("doc_row", sa.Integer),
+    sa.Column("doc_cell", sa.Integer),
+    sa.Column("confidence", sa.Float),
+    sqlite_with_rowid=False,  # clustered on the key: a report's cells are one range
+)
+
+findings = sa.Table(
+    "findings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("report_id", sa.Integer, sa.ForeignKey("reports.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("key", sa.String(40), nullable=False, index=True),
+    sa.Column("code", sa.String(40), nullable=False, index=True),
+    sa.Column("severity", sa.String(8), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("where_json", sa.Text, nullable=False),  # the finding's `where`, a JSON object
+    sa.Column("scope", sa.String(8), nullable=False),  # "report" | "corpus"
+)
+
+reviews = sa.Table(
+    "reviews",
+    metadata,
+    sa.Column("finding_key", sa.String(40), primary_key=True),
+    sa.Column("status", sa.String(12), nullable=False),  # confirmed | dismissed
+    sa.Column("comment", sa.Text),
+    sa.Column("reviewer", sa.Text),
+    sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("sha256", sa.String(64)),  # the report the finding was on, for reference
+    sa.Column("code", sa.String(40)),
+)
+
+failures = sa.Table(
+    "failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False, index=True),
+    sa.Column("parser_version", sa.String(16), nullable=False),
+    sa.Column("reason", sa.String(32), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("failed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("path", "sha256", name="uq_failures_path_sha256"),
+)
+
+REVIEW_STATUSES = ("confirmed", "dismissed")
