@@ -23,6 +23,7 @@ from .core import (
     Stats,
     StatsGroup,
     Store,
+    User,
     WriteCounts,
     open_store,
 )
@@ -31,7 +32,7 @@ from .rows import ReportRows, cell_ids, cell_label, finding_keys, report_rows
 
 __all__ = [
     "open_store", "Store", "StoreError", "database_url",
-    "ReportSummary", "FindingRow", "Review", "FailureRow", "History", "Stats", "StatsGroup", "WriteCounts",
+    "ReportSummary", "FindingRow", "Review", "FailureRow", "History", "Stats", "StatsGroup", "WriteCounts", "User",
     "ReportRows", "report_rows", "finding_keys", "cell_ids", "cell_label",
     "STAT_DIMENSIONS", "TOTALS", "RATES",
 ]

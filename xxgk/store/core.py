@@ -98,6 +98,14 @@ class Review:
 
 
 @dataclass
+class User:
+    """A reviewer account of the web desk (the password hash is not in it)."""
+
+    name: str
+    created_at: datetime
+
+
+@dataclass
 class FindingRow:
     """A stored finding with the report it is on and its review, if any."""
 
@@ -556,6 +564,37 @@ class Store:
                              .where(V.c.finding_key == finding_key)).first()
         return Review(*r) if r else None
 
+    # ---- reviewer accounts (the web desk) ------------------------------------------------------
+
+    def add_user(self, name: str, password_hash: str, *, replace: bool = False) -> bool:
+        """Add a reviewer with an already hashed password (xxgk.web.security.hash_password); with
+        replace, change an existing one's.  False when the name is taken and not replace."""
+        U = S.users
+        with self.engine.begin() as conn:
+            exists = conn.execute(sa.select(U.c.name).where(U.c.name == name)).first() is not None
+            if exists and not replace:
+                return False
+            if exists:
+                conn.execute(U.update().where(U.c.name == name).values(password_hash=password_hash))
+            else:
+                conn.execute(U.insert().values(name=name, password_hash=password_hash, created_at=_now()))
+        return True
+
+    def remove_user(self, name: str) -> bool:
+        with self.engine.begin() as conn:
+            return conn.execute(S.users.delete().where(S.users.c.name == name)).rowcount > 0
+
+    def users(self) -> list[User]:
+        U = S.users
+        with self.engine.connect() as conn:
+            return [User(*r) for r in conn.execute(sa.select(U.c.name, U.c.created_at).order_by(U.c.name))]
+
+    def user_hash(self, name: str) -> str | None:
+        """The stored password hash of a reviewer (None: no such reviewer)."""
+        U = S.users
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(U.c.password_hash).where(U.c.name == name)).scalar_one_or_none()
+
     # ---- reading ------------------------------------------------------------------------------
 
     def _agency_keys(self, conn: sa.Connection, name: str) -> tuple[str | None, list[str], list[str]]:
@@ -581,7 +620,7 @@ class Store:
         R = S.reports
         conds: list = []
         unknown = set(f) - {"agency", "year", "level", "kind", "region", "province", "prefecture", "county",
-                            "template", "has_errors", "code", "is_report", "ids", "q", "agency_key"}
+                            "template", "has_errors", "code", "is_report", "ids", "q", "agency_key", "sha256"}
         if unknown:
             raise TypeError(f"unknown filter(s): {', '.join(sorted(unknown))}")
         if f.get("agency"):
@@ -612,6 +651,9 @@ class Store:
             conds.append(R.c.id.in_(sa.select(S.findings.c.report_id).where(S.findings.c.code.in_(codes))))
         if f.get("ids") is not None:
             conds.append(R.c.id.in_(list(f["ids"])))
+        if f.get("sha256") is not None:
+            shas = [f["sha256"]] if isinstance(f["sha256"], str) else list(f["sha256"])
+            conds.append(R.c.sha256.in_(shas))
         if f.get("q"):
             q = f["q"]
             conds.append(sa.or_(R.c.agency.contains(q, autoescape=True), R.c.title.contains(q, autoescape=True),
@@ -622,7 +664,7 @@ class Store:
         """Stored reports matching the filters, as summaries.  Filters: agency (a name: matches
         the organ with or without its places), year (int or (from, to)), level, kind, region
         (substring), province, prefecture, county, template, has_errors, is_report, code (a
-        finding code or list), ids, q (text in agency/title/path).  order: id, year, agency."""
+        finding code or list), ids, sha256 (one or a list), q (text in agency/title/path).  order: id, year, agency."""
         R = S.reports
         orders = {"id": [R.c.id], "year": [R.c.year, R.c.agency_key, R.c.id], "agency": [R.c.agency_key, R.c.year, R.c.id]}
         with self.engine.connect() as conn:

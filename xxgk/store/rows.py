@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -176,6 +177,7 @@ def report_rows(report: Report, parser_version: str = PARSER_VERSION) -> ReportR
              for s in report.sections],
             ensure_ascii=False,
         ),
+        "lines_z": pack_lines(report.lines),
     }
     cells = []
     for key, rows in report.tables.items():
@@ -238,7 +240,18 @@ def build_report(row: Mapping[str, Any], cells: Iterable[tuple], findings: Itera
         rep.findings.append(Finding(code, Severity(severity), message, json.loads(wj)))
     if "sections" in row.keys() and row["sections"]:
         rep.sections = [SectionText(**s) for s in json.loads(row["sections"])]
+    if "lines_z" in row.keys() and row["lines_z"]:
+        rep.lines = unpack_lines(row["lines_z"])
     return rep
+
+
+def pack_lines(lines: list[str]) -> bytes | None:
+    """The document lines as stored (zlib: a report's text is ~3× smaller)."""
+    return zlib.compress("\n".join(lines).encode("utf-8"), 6) if lines else None
+
+
+def unpack_lines(blob: bytes | None) -> list[str]:
+    return zlib.decompress(blob).decode("utf-8").split("\n") if blob else []
 
 
 def cell_ids(template_ids: Iterable[str] | None = None) -> list[tuple[str, str, str]]:

@@ -9,6 +9,7 @@ findings  the report's findings, plus cross-year findings (scope "corpus")
 reviews   a reviewer's verdict on a finding, keyed by the finding's stable key, so it survives
           re-ingesting and re-parsing the same file
 failures  files that could not be read, with their message
+users     the reviewers who may sign in to the web desk (xxgk users add)
 """
 
 from __future__ import annotations
@@ -54,6 +55,9 @@ reports = sa.Table(
     sa.Column("n_warnings", sa.Integer, nullable=False),
     sa.Column("n_infos", sa.Integer, nullable=False),
     sa.Column("sections", sa.Text),  # JSON list of {number, title, line, end_line, text}
+    # the document's text lines (zlib-compressed UTF-8, "\n"-joined): the source a cell or a
+    # finding's line number points into (the web desk shows them)
+    sa.Column("lines_z", sa.LargeBinary),
     sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
     # set when the report is stored; the cross-year pass recomputes its agency and clears it
     sa.Column("cross_pending", sa.Boolean, nullable=False),
@@ -115,6 +119,14 @@ failures = sa.Table(
     sa.Column("message", sa.Text, nullable=False),
     sa.Column("failed_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("path", "sha256", name="uq_failures_path_sha256"),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("password_hash", sa.Text, nullable=False),  # Argon2 (xxgk.web.security); never the password
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 REVIEW_STATUSES = ("confirmed", "dismissed")

@@ -1,0 +1,118 @@
+"""`xxgk serve` (the review desk) and `xxgk users` (its reviewer accounts)."""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+from typing import Optional
+
+import typer
+
+DB_HELP = "语料库数据库：SQLite 文件路径或 postgresql://… 地址（默认 $XXGK_DB 或 ./xxgk.db）"
+
+
+def _open(db):
+    from ..store import StoreError, open_store
+
+    try:
+        return open_store(db)
+    except StoreError as exc:
+        typer.echo(f"xxgk: {exc}", err=True)
+        raise typer.Exit(2)
+
+
+def _need_web():
+    try:
+        import argon2  # noqa: F401
+        import fastapi  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError as exc:
+        typer.echo(f"xxgk: 审核台需要额外的依赖（{exc.name}）：pip install 'xxgk[web]'", err=True)
+        raise typer.Exit(2)
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def serve(
+        db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+        host: str = typer.Option("127.0.0.1", "--host", help="监听地址（默认只在本机可访问）"),
+        port: int = typer.Option(8000, "--port", help="端口"),
+        auth: bool = typer.Option(False, "--auth", help="写操作（上传、审核）需要审核员登录；账号用 xxgk users add 创建"),
+        read_only: bool = typer.Option(False, "--read-only", help="只读：不能上传，也不能修改审核结论"),
+    ):
+        """启动审核台（网页界面）：上传、查看报告与审核意见、确认或驳回、统计与导出。"""
+        _need_web()
+        import uvicorn
+
+        from ..web import create_app
+
+        store = _open(db)
+        if auth and not read_only and not store.users():
+            typer.echo("xxgk: 已开启 --auth，但还没有审核员账号，请先运行 xxgk users add 用户名", err=True)
+            raise typer.Exit(2)
+        if not _loopback(host) and not auth and not read_only:
+            typer.echo(f"xxgk: 警告：在 {host} 上开放且未开启 --auth，网络中任何人都可以上传和修改审核结论", err=True)
+        application = create_app(store=store, auth=auth, read_only=read_only)
+        mode = "只读" if read_only else ("需要登录" if auth else "无需登录")
+        typer.echo(f"审核台：http://{host}:{port}/ （数据库 {store.url}，{mode}）  按 Ctrl-C 停止")
+        uvicorn.run(application, host=host, port=port, log_level="warning", server_header=False)
+
+    users = typer.Typer(help="审核员账号（审核台 --auth 时用于登录）。", no_args_is_help=True)
+    app.add_typer(users, name="users")
+
+    @users.command("add")
+    def users_add(
+        name: str = typer.Argument(..., help="用户名"),
+        db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+        password_stdin: bool = typer.Option(False, "--password-stdin", help="从标准输入读取密码（脚本用）"),
+        replace: bool = typer.Option(False, "--replace", help="用户已存在时修改其密码"),
+    ):
+        """添加审核员账号（或用 --replace 修改密码）。密码以 Argon2 哈希保存。"""
+        _need_web()
+        from ..web.security import USERNAME, check_new_password, hash_password
+
+        if not USERNAME.match(name):
+            typer.echo("xxgk: 用户名只能包含文字、数字、. - _ @，不超过64个字符", err=True)
+            raise typer.Exit(2)
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = typer.prompt("密码", hide_input=True, confirmation_prompt="再输入一次")
+        problem = check_new_password(password)
+        if problem:
+            typer.echo(f"xxgk: {problem}", err=True)
+            raise typer.Exit(2)
+        store = _open(db)
+        if not store.add_user(name, hash_password(password), replace=replace):
+            typer.echo(f"xxgk: 用户“{name}”已存在（修改密码请加 --replace）", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"已{'更新' if replace else '添加'}审核员：{name}")
+
+    @users.command("remove")
+    def users_remove(name: str = typer.Argument(..., help="用户名"),
+                     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)):
+        """删除审核员账号（其已作出的审核结论保留）。"""
+        store = _open(db)
+        if not store.remove_user(name):
+            typer.echo(f"xxgk: 没有用户“{name}”", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"已删除审核员：{name}")
+
+    @users.command("list")
+    def users_list(db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)):
+        """列出审核员账号。"""
+        store = _open(db)
+        rows = store.users()
+        if not rows:
+            typer.echo("还没有审核员账号（用 xxgk users add 用户名 添加）")
+        for u in rows:
+            typer.echo(f"{u.name}\t{u.created_at:%Y-%m-%d %H:%M}")
