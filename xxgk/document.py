@@ -37,6 +37,10 @@ class Table:
     # True when rows are real table rows (HTML, DOCX, tab/pipe text); False when the reader only
     # knows a sequence of cells and grouped them into rows heuristically (one cell per line).
     rows_known: bool = True
+    # True when an empty cell may be layout padding rather than a cell of the table (text split
+    # on tabs or |: merged cells leave empty fields, lost cells leave none) — an empty field then
+    # cannot be read as a blank by position alone
+    padded: bool = False
 
 
 @dataclass(slots=True)

@@ -23,6 +23,7 @@ class Occurrence:
     line: int | None
     label_at: int = -1  # index of the label cell in its document row
     width: int = 0  # number of cells in its document row
+    padded: bool = False  # its document table may hold padding cells (see Table.padded)
     header: dict[str, int] | None = None  # column id → cell index of its header above, same table
 
 
@@ -89,7 +90,7 @@ def _row_occurrences(doc: Document, tpl: Template) -> list[Occurrence]:
                 if v.kind == "text":
                     break
                 tokens.append(Token(v, cell, (ti, ri, ci)))
-            occ = Occurrence(hit[0], (hit[1],), tokens, cells[label_at].line, label_at, len(cells))
+            occ = Occurrence(hit[0], (hit[1],), tokens, cells[label_at].line, label_at, len(cells), table.padded)
             if table.rows_known:
                 occ.header = dict(header[hit[0]])
             out.append(occ)
@@ -127,12 +128,13 @@ def _full(o: Occurrence, table: Table) -> bool:
     return sum(t.is_number for t in o.tokens) == len(table.row(o.rows[0]).columns)
 
 
-def _lost_a_cell(occ: Occurrence, table: Table, siblings: list[Occurrence]) -> bool:
-    """Rows of the same shape (label in the same cell) that are complete have another width."""
-    return occ.width > 0 and any(
-        o is not occ and o.label_at == occ.label_at and o.width and o.width != occ.width and _full(o, table)
-        for o in siblings
-    )
+def _edge_blank(chosen: list[Token]) -> bool:
+    """An empty field before the first or after the last number — where padding also sits.
+    (An empty field between two numbers is a cell of the table: padding does not go there.)"""
+    numbers = [k for k, t in enumerate(chosen) if t.is_number]
+    if not numbers:
+        return False
+    return any(not t.cell.text.strip() for t in chosen[: numbers[0]] + chosen[numbers[-1] + 1 :])
 
 
 def _aligned(occ: Occurrence, table: Table, siblings: list[Occurrence]) -> list[Token | None] | None:
@@ -181,7 +183,13 @@ def _appeals_occurrence(doc: Document) -> Occurrence | None:
                 continue
             break
         tokens.append(Token(v, cell, (ti, ri, ci)))
-    return Occurrence("appeals", ("reconsideration", "litigation_direct", "litigation_after_reconsideration"), tokens, line)
+    rows = ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
+    padded = bool(tokens) and doc.tables[tokens[0].pos[0]].padded
+    if padded and len({t.pos[:2] for t in tokens}) == 1:
+        ti, ri = tokens[0].pos[:2]
+        # a row of nothing but the 15 cells: no merged label can have left padding in it
+        padded = len(doc.tables[ti].rows[ri].cells) != len(tokens) or len(tokens) != 5 * len(rows)
+    return Occurrence("appeals", rows, tokens, line, padded=padded)
 
 
 def _slots(table: Table, rows: tuple[str, ...]) -> list[Slot]:
@@ -224,13 +232,8 @@ def read_tables(doc: Document, tpl: Template) -> TableRead:
             continue  # a label with no cells after it: a header or a label split from its row
         key = (occ.table, occ.rows[0])
         chosen = direct(occ.tokens, len(slots))
-        if (
-            chosen is not None
-            and len(occ.rows) == 1
-            and any(not t.cell.text.strip() for t in chosen)
-            and _lost_a_cell(occ, table, by_table.get((occ.table, occ.tokens[0].pos[0]), []))
-        ):
-            chosen = None  # an empty cell would become a blank, but the row is shorter than its kind
+        if chosen is not None and occ.padded and _edge_blank(chosen):
+            chosen = None  # an empty field at the edge would become a blank: padding or blank? (settled below)
         if chosen is None:
             pending.append(occ)
             continue

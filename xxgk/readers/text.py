@@ -127,7 +127,7 @@ def _delimited_table(raw: list[str], i: int, j: int, sep: str) -> Table:
         else:
             parts = line.split("\t")
         rows.append(Row([Cell(p.strip(), line=no + 1) for p in parts]))
-    return Table(rows, first_line=i + 1, last_line=j)
+    return Table(rows, first_line=i + 1, last_line=j, padded=True)
 
 
 def _continuation(raw: str, kind: str) -> bool:
