@@ -102,6 +102,24 @@ class PeakRSS:
         self.peak_kb = max(self.peak_kb, _tree_rss_kb(os.getpid()))
 
 
+def parse_only(folder: Path, jobs: int | None) -> float:
+    """Reports/s of reading + extracting + checking alone (no database), on the same worker pool
+    set-up: the ceiling the store's overhead is measured against on a shared machine."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    from xxgk.store.ingest import parse_task, walk
+
+    files = [i.chain[0] for i in walk([folder])]
+    tasks = [[(f, Path(f).name, Path(f).read_bytes()) for f in files[i : i + 8]] for i in range(0, len(files), 8)]
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["xxgk.store.rows", "xxgk.pipeline"])
+    with ProcessPoolExecutor(jobs or os.cpu_count(), mp_context=ctx) as ex:
+        t = time.monotonic()
+        n = sum(len(r) for r in ex.map(parse_task, tasks))
+        return n / (time.monotonic() - t)
+
+
 def _pg_schema_url(url: str) -> tuple[str, str]:
     schema = f"xxgk_bench_{uuid.uuid4().hex[:8]}"
     sep = "&" if "?" in url else "?"
@@ -117,6 +135,8 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--twice", action="store_true", help="ingest again (everything must be skipped)")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
+    ap.add_argument("--baseline", action="store_true",
+                    help="also time parsing alone (no database) on the same files, for comparison")
     args = ap.parse_args()
 
     from xxgk.store import open_store
@@ -168,6 +188,8 @@ def main() -> int:
             admin.dispose()
         if tmp:
             tmp.cleanup()
+    if args.baseline:
+        out["parse_only_reports_per_second"] = round(parse_only(folder, args.jobs), 1)
     if args.json:
         print(json.dumps(out, ensure_ascii=False))
     else:
@@ -181,6 +203,8 @@ def main() -> int:
                   f"{out['stored_reports_after_second']} reports stored")
         if "db_mb" in out:
             print(f"database size {out['db_mb']} MB")
+        if args.baseline:
+            print(f"parsing alone (no database, same workers): {out['parse_only_reports_per_second']} reports/s")
     return 0
 
 

@@ -98,12 +98,18 @@ def test_ingest_twice_one_row_per_report(store, corpus):
     assert [r.year for r in h.reports] == sorted(s.report.year for s in synth if s.report.agency == some.agency)
 
 
-def test_ingest_in_process_matches_parallel(db_url, tmp_path):
+def test_ingest_in_process(db_url, tmp_path):
+    """--jobs 1 parses in the ingest process itself: the same result."""
     synth = write_synth(tmp_path / "in", 40, seed=9, agencies=10)
     store = open_store(db_url)
     res = ingest(store, [tmp_path / "in"], jobs=1)
     assert res.stored == 40
     assert_consistent(store, 40)
+    by_path = {str(s.path): s.report for s in synth}
+    for summary, cells in store.iter_reports():
+        want = by_path[summary.source_path].values
+        assert {(t, r, c): v for t, r, c, v, *_ in cells} == {
+            (t, r, c): v for t, rows in want.items() for r, cols in rows.items() for c, v in cols.items()}
     store.close()
 
 

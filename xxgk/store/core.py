@@ -25,7 +25,6 @@ from .rows import (
     FINDING_COLUMNS,
     ReportRows,
     build_report,
-    finding_rows,
     number,
     packed_cells_sql,
     report_rows,

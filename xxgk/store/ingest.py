@@ -26,11 +26,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+import sqlalchemy as sa
+
 from .. import PARSER_VERSION
 from .core import Store, WriteCounts
 from .rows import ReportRows
 
 MAX_ARCHIVE_DEPTH = 3
+MAX_IN_FLIGHT_BYTES = 128 << 20  # file bytes handed to the workers and not yet back
 ARCHIVE_SUFFIXES = (".zip",)
 
 
@@ -111,14 +114,41 @@ def _file_items(p: Path, skip_set: set[Path]) -> Iterator[Item]:
     yield Item(str(p), (str(p),))
 
 
+class Reader:
+    """Reads items; keeps the last archive open, so the members of a large archive are read one
+    by one without re-reading the archive."""
+
+    def __init__(self):
+        self._path: str | None = None
+        self._zip: zipfile.ZipFile | None = None
+
+    def read(self, item: Item) -> bytes:
+        if len(item.chain) == 1:
+            with open(item.chain[0], "rb") as fh:
+                return fh.read()
+        if self._path != item.chain[0]:
+            self.close()
+            self._zip = zipfile.ZipFile(item.chain[0])
+            self._path = item.chain[0]
+        data = self._zip.read(item.chain[1])
+        for member in item.chain[2:]:  # nested archives are read in memory
+            with zipfile.ZipFile(io.BytesIO(data)) as inner:
+                data = inner.read(member)
+        return data
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+        self._zip = self._path = None
+
+
 def read_item(item: Item) -> bytes:
     """The bytes of an item (OSError / zipfile errors propagate)."""
-    with open(item.chain[0], "rb") as fh:
-        data = fh.read()
-    for member in item.chain[1:]:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            data = zf.read(member)
-    return data
+    reader = Reader()
+    try:
+        return reader.read(item)
+    finally:
+        reader.close()
 
 
 # ---- the workers ----------------------------------------------------------------------------------
@@ -201,17 +231,19 @@ class _Run:
         self.last_commit = time.monotonic()
         self.pool: ProcessPoolExecutor | None = None
         self.in_flight: dict[Future, Task] = {}
+        self.in_flight_bytes = 0
+        self.reader = Reader()
 
     # -- input side --
 
-    def chunks(self, items: Iterable[Item], max_files: int = 128, max_bytes: int = 64 << 20) -> Iterator[Task]:
+    def chunks(self, items: Iterable[Item], max_files: int = 128, max_bytes: int = 32 << 20) -> Iterator[Task]:
         """Read and hash items in chunks; yield what is not stored yet (one query per chunk)."""
         chunk: list[tuple[str, str, bytes, str]] = []
         size = 0
         for item in items:
             self.result.files += 1
             try:
-                data = read_item(item)
+                data = self.reader.read(item)
             except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, KeyError) as exc:
                 msg = getattr(exc, "strerror", None) or str(exc)
                 self.fail(item.path, "", "os-error", f"无法读取文件：{msg}")  # no content: retried next run
@@ -259,7 +291,10 @@ class _Run:
 
     def flush(self) -> None:
         if self.rows or self.fails:
-            counts: WriteCounts = self.store.write(self.rows, self.fails)
+            try:
+                counts: WriteCounts = self.store.write(self.rows, self.fails)
+            except (sa.exc.IntegrityError, sa.exc.DataError, sa.exc.ProgrammingError):
+                counts = self._one_by_one()  # one report the database refuses must not sink the batch
             r = self.result
             r.stored += counts.stored
             r.replaced += counts.replaced
@@ -268,6 +303,17 @@ class _Run:
             self.rows, self.fails = [], []
         self.last_commit = time.monotonic()
         self.report()
+
+    def _one_by_one(self) -> WriteCounts:
+        total = WriteCounts()
+        for rows in self.rows:
+            try:
+                total.add(self.store.write([rows]))
+            except (sa.exc.IntegrityError, sa.exc.DataError, sa.exc.ProgrammingError) as exc:
+                path = rows.report.get("source_path") or rows.report.get("source_name") or "?"
+                total.add(self.store.write([], [(path, rows.sha256, "store-error", f"无法写入数据库：{exc.orig}")]))
+        total.add(self.store.write([], self.fails))
+        return total
 
     def report(self) -> None:
         if self.progress:
@@ -284,15 +330,18 @@ class _Run:
 
     def submit(self, task: Task) -> None:
         assert self.pool is not None
-        while len(self.in_flight) >= self.jobs * 16:  # enough queued to keep workers busy while a batch is written
+        # enough queued to keep the workers busy while a batch is written, and no more
+        while self.in_flight and (len(self.in_flight) >= self.jobs * 16 or self.in_flight_bytes >= MAX_IN_FLIGHT_BYTES):
             self.harvest()
         self.in_flight[self.pool.submit(parse_task, task, self.store.dialect)] = task
+        self.in_flight_bytes += sum(len(d) for _, _, d in task)
 
     def harvest(self, timeout: float | None = None) -> None:
         done, _ = wait(list(self.in_flight), timeout=timeout, return_when=FIRST_COMPLETED)
         broken: list[Task] = []
         for fut in done:
             task = self.in_flight.pop(fut)
+            self.in_flight_bytes -= sum(len(d) for _, _, d in task)
             try:
                 self.take(fut.result())
             except BrokenProcessPool:
@@ -306,6 +355,7 @@ class _Run:
         is recorded as failed."""
         lost = broken + list(self.in_flight.values())
         self.in_flight.clear()
+        self.in_flight_bytes = 0
         if self.pool is not None:
             self.pool.shutdown(wait=False, cancel_futures=True)
         self.pool = self.new_pool()
@@ -343,6 +393,7 @@ class _Run:
             # what is written is whole; the batch being written was rolled back by its transaction
             self.result.interrupted = True
         finally:
+            self.reader.close()
             if self.pool is not None:  # on an interrupt, don't wait: workers finish their task and exit
                 self.pool.shutdown(wait=not self.result.interrupted, cancel_futures=True)
             self.result.seconds = time.monotonic() - self.t0
