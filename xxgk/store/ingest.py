@@ -53,7 +53,7 @@ class Item:
         return self.path.rsplit("/", 1)[-1].rsplit("!", 1)[-1]
 
 
-def _member_name(info: zipfile.ZipInfo) -> str:
+def member_name(info: zipfile.ZipInfo) -> str:
     """Member names of archives made on Chinese Windows are GBK without the UTF-8 flag."""
     name = info.filename
     if not info.flag_bits & 0x800:
@@ -72,7 +72,7 @@ def _archive_items(zf: zipfile.ZipFile, shown: str, chain: tuple[str, ...], dept
     for info in sorted(zf.infolist(), key=lambda i: i.filename):
         if info.is_dir():
             continue
-        name = _member_name(info)
+        name = member_name(info)
         if any(part.startswith(".") or part == "__MACOSX" for part in name.split("/")):
             continue
         member_chain = chain + (info.filename,)

@@ -17,6 +17,8 @@ import stat
 import zipfile
 from dataclasses import dataclass
 
+from ..store.ingest import member_name
+
 MiB = 1 << 20
 
 
@@ -66,17 +68,6 @@ def clean_name(name: str | None) -> str:
 
 def is_archive(name: str, data: bytes) -> bool:
     return name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04"
-
-
-def member_name(info: zipfile.ZipInfo) -> str:
-    """Member names of archives made on Chinese Windows are GBK without the UTF-8 flag."""
-    name = info.filename
-    if not info.flag_bits & 0x800:
-        try:
-            name = name.encode("cp437").decode("gbk")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            pass
-    return name
 
 
 def safe_member_path(name: str) -> str:
