@@ -29,6 +29,7 @@ _QTY = re.compile(
 )
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９，", "0123456789,")
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
+_TOPIC = re.compile("申请|公开|复议|诉讼|结转")
 _OTHER_MATTERS = ("热线", "12345", "留言", "信访", "公众号", "微博", "抖音", "来电", "来信", "来访", "投诉事项", "咨询", "工作群")
 
 
@@ -127,6 +128,9 @@ def claims(lines: list[tuple[int, str, int | None]], tpl: Template) -> tuple[lis
         f = fold(sentence)
         if any(w in f for w in _OTHER_MATTERS):
             continue
+        sums.extend(_sums(sentence, no, section))
+        if not _TOPIC.search(f):
+            continue  # every pattern names one of these words
         seen: list[tuple[int, int, object]] = []  # spans already read, per kind of statement
         for pat in PATTERNS:
             for m in pat.regex.finditer(f):
@@ -145,7 +149,6 @@ def claims(lines: list[tuple[int, str, int | None]], tpl: Template) -> tuple[lis
                         continue
                 seen.append((m.start(), m.end(), pat.cells))
                 found.append(Claim(_cells_for(pat, tpl), value, pat.what, sentence, no, section))
-        sums.extend(_sums(sentence, no, section))
     return found, sums
 
 
