@@ -97,7 +97,11 @@ def register(app: typer.Typer) -> None:
             if not allow_errors:
                 err.print("请改正数据后重试；确需生成草稿可加 --allow-errors")
                 raise typer.Exit(1)
-        out = do_render(rd, fmt)
+        try:
+            out = do_render(rd, fmt)
+        except ModuleNotFoundError as exc:
+            _err(f"生成 {fmt.upper()} 需要 {exc.name}：pip install 'xxgk[render]'")
+            raise typer.Exit(2)
         if output is None:
             sys.stdout.write(out.decode("utf-8"))
         else:

@@ -23,12 +23,15 @@ class CalendarError(Exception):
 
 
 def _calendar():
-    import chinese_calendar
-
+    try:
+        import chinese_calendar
+    except ModuleNotFoundError:
+        raise CalendarError("核查答复期限需要 chinese-calendar：pip install 'xxgk[render]'") from None
     return chinese_calendar
 
 
 def covered_years() -> tuple[int, int]:
+    _calendar()
     from chinese_calendar import constants
 
     years = [d.year for d in constants.holidays]

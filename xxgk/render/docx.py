@@ -111,21 +111,25 @@ def _table(doc, grid) -> None:
     _borders(table)
     for c, col in enumerate(table.columns):
         col.width = Cm(widths[c])
+    # python-docx's table.cell() rescans the whole table; take the cells once, before merging
+    # (merging keeps each region's top-left <w:tc> and never touches another region's)
+    cells = table._cells
+    at = lambda r, c: cells[r * width + c]  # noqa: E731
     for r in range(height):
         for c in range(width):
-            table.cell(r, c).width = Cm(widths[c])
+            at(r, c).width = Cm(widths[c])
     header_rows = {"requests": 3, "appeals": 3}.get(grid.table, 0)
     for r, row in enumerate(table.rows):
         _row_flags(row, r < header_rows)
-    for r, cells in enumerate(matrix):  # merge first, then write into the merged cell
-        for c, cell in enumerate(cells):
+    for r, row_cells in enumerate(matrix):  # merge first, then write into the merged cell
+        for c, cell in enumerate(row_cells):
             if cell is not None and (cell.rowspan > 1 or cell.colspan > 1):
-                table.cell(r, c).merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
-    for r, cells in enumerate(matrix):
-        for c, cell in enumerate(cells):
+                at(r, c).merge(at(r + cell.rowspan - 1, c + cell.colspan - 1))
+    for r, row_cells in enumerate(matrix):
+        for c, cell in enumerate(row_cells):
             if cell is None:
                 continue
-            target = table.cell(r, c)
+            target = at(r, c)
             target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             p = target.paragraphs[0]
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT if cell.role == "label" else WD_ALIGN_PARAGRAPH.CENTER
