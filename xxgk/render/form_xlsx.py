@@ -14,6 +14,7 @@ from pathlib import Path
 from .. import template as T
 from ..form import grids
 from .data import DataError, ReportData, _value
+from .skeleton import heading
 
 IDS_SHEET = "_ids"
 _SHEETS = {"active": "表二", "requests": "表三", "appeals": "表四"}
@@ -102,7 +103,7 @@ def write_form(path: str | Path, template_id: str = T.LATEST, rd: ReportData | N
     for key, grid in grids(tpl, rd.get).items():
         table = tpl.table(key)
         ws = wb.create_sheet(_SHEETS[key])
-        ws["A1"] = tpl.sections[table.number - 1].title and f"{'二三四'[table.number - 2]}、{tpl.sections[table.number - 1].title}"
+        ws["A1"] = heading(table.number, tpl.sections[table.number - 1].title)
         ws["A1"].font = st["title"]
         slot_cell: dict[tuple[str, str], str] = {}
         validations: dict[T.Kind, object] = {}
@@ -139,14 +140,19 @@ def write_form(path: str | Path, template_id: str = T.LATEST, rd: ReportData | N
                     target.value = cell.text
                     target.alignment = st["left"] if cell.role == "label" else st["center"]
                     target.font = st["bold"] if cell.role in ("group", "header") else st["font"]
-        for i, w in enumerate(_COL_WIDTH.get(key, ()), start=1):
+        widths = _COL_WIDTH.get(key, ())
+        for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
+        _row_heights(ws, matrix, widths)
         _checks(ws, table, grid, slot_cell, st)
         ws.conditional_formatting.add(
             f"A1:{get_column_letter(grid.width + 2)}{len(matrix) + _OFFSET + 6}",
             CellIsRule(operator="equal", formula=['"不平衡"'], font=Font(color="C00000", bold=True), fill=PatternFill("solid", fgColor="FFC7CE")),
         )
-        ws.freeze_panes = None
+        ws.page_setup.orientation = "landscape"  # printed: one page wide
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
         ws.protection.sheet = True  # layout locked, input cells open; no password
         ws.protection.formatCells = False
         ws.protection.formatColumns = False
@@ -160,7 +166,7 @@ def write_form(path: str | Path, template_id: str = T.LATEST, rd: ReportData | N
     ws.column_dimensions["B"].width = 100
     for s in tpl.sections:
         r = s.number + 2
-        ws.cell(r, 1, f"{'一二三四五六'[s.number - 1]}、{s.title}").font = st["bold"]
+        ws.cell(r, 1, heading(s.number, s.title)).font = st["bold"]
         ws.cell(r, 1).alignment = st["left"]
         c = ws.cell(r, 2, rd.sections.get(s.number))
         c.alignment = st["left"]
@@ -176,6 +182,21 @@ def write_form(path: str | Path, template_id: str = T.LATEST, rd: ReportData | N
         wsid.append(row)
     wsid.sheet_state = "hidden"
     wb.save(str(path))
+
+
+def _row_heights(ws, matrix, widths) -> None:
+    """Tall enough rows for wrapped labels (spreadsheets do not grow rows of merged cells)."""
+    import math
+
+    for r, cells in enumerate(matrix):
+        lines = 1
+        for c, cell in enumerate(cells):
+            if cell is None or cell.rowspan > 1 or cell.slot or c >= len(widths):
+                continue
+            width = sum(widths[c:c + cell.colspan])
+            lines = max(lines, math.ceil(len(cell.text) * 2.1 / max(width - 1, 1)))
+        if lines > 1:
+            ws.row_dimensions[r + _OFFSET].height = 14 * lines
 
 
 def _checks(ws, table: T.Table, grid, slot_cell, st) -> None:

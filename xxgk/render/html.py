@@ -38,7 +38,8 @@ def _table(grid) -> list[str]:
         for c in row:
             tag = "th" if c.role in ("group", "header") else "td"
             span = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (f' colspan="{c.colspan}"' if c.colspan > 1 else "")
-            cells.append(f'<{tag}{span} style="{_CELL};{_ROLE[c.role]}">{escape(c.text)}</{tag}>')
+            nowrap = ";white-space:nowrap" if tag == "th" and len(c.text) <= 4 else ""
+            cells.append(f'<{tag}{span} style="{_CELL};{_ROLE[c.role]}{nowrap}">{escape(c.text)}</{tag}>')
         out.append("<tr>" + "".join(cells) + "</tr>")
     out += ["</tbody>", "</table>"]
     return out
