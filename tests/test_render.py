@@ -253,3 +253,28 @@ def test_render_reports_unreadable_data(tmp_path):
     p.write_text("表三: [1, 2\n", encoding="utf-8")
     r = runner.invoke(app, ["render", str(p), "--to", "txt"])
     assert r.exit_code == 2 and "YAML" in r.output
+
+
+def test_docx_table_and_style_properties_in_schema_order():
+    """Word refuses a file whose property children are out of the schema's order."""
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.oxml.table import CT_TblPr
+
+    import io
+
+    _, rd = synth_data(5, "2019", prose=False)
+    doc = Document(io.BytesIO(render(rd, "docx")))
+    seq = [qn(t) for t in ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+                           "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders",
+                           "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")]
+    for table in doc.tables:
+        tags = [c.tag for c in table._tbl.tblPr]
+        assert isinstance(table._tbl.tblPr, CT_TblPr)
+        assert qn("w:tblBorders") in tags
+        assert tags == sorted(tags, key=seq.index)
+    rpr = [c.tag for c in doc.styles["Normal"].element.rPr]
+    assert rpr.index(qn("w:rFonts")) < rpr.index(qn("w:lang"))
+    for later in ("w:eastAsianLayout", "w:specVanish", "w:oMath"):
+        if qn(later) in rpr:
+            assert rpr.index(qn("w:lang")) < rpr.index(qn(later))

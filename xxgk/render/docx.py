@@ -67,7 +67,7 @@ def _setup(doc) -> None:
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")
-        rpr.append(lang)
+        rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
     lang.set(qn("w:val"), "zh-CN")
     lang.set(qn("w:eastAsia"), "zh-CN")
 
@@ -85,7 +85,8 @@ def _borders(table) -> None:
         e.set(qn("w:space"), "0")
         e.set(qn("w:color"), "000000")
         borders.append(e)
-    tblPr.append(borders)
+    # Word rejects out-of-order children: tblBorders goes before shd/tblLayout/tblCellMar/tblLook
+    tblPr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
 
 
 def _row_flags(row, header: bool) -> None:
