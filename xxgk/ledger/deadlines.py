@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .read import Request
 
@@ -47,6 +48,7 @@ def _version() -> str:
         return "?"
 
 
+@lru_cache(maxsize=None)
 def is_workday(day: dt.date) -> bool:
     try:
         return _calendar().is_workday(day)
