@@ -126,11 +126,14 @@ def _table(doc, grid) -> None:
         for c, cell in enumerate(row_cells):
             if cell is not None and (cell.rowspan > 1 or cell.colspan > 1):
                 at(r, c).merge(at(r + cell.rowspan - 1, c + cell.colspan - 1))
+    # keep the table with its heading: short tables whole, Table 3 its header block and first row
+    keep_rows = header_rows + 1 if grid.table == "requests" else height - 1
     for r, row_cells in enumerate(matrix):
         for c, cell in enumerate(row_cells):
             if cell is None:
                 continue
             target = at(r, c)
+            target.paragraphs[0].paragraph_format.keep_with_next = r < keep_rows
             target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             p = target.paragraphs[0]
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT if cell.role == "label" else WD_ALIGN_PARAGRAPH.CENTER
