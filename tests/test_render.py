@@ -278,3 +278,31 @@ def test_docx_table_and_style_properties_in_schema_order():
     for later in ("w:eastAsianLayout", "w:specVanish", "w:oMath"):
         if qn(later) in rpr:
             assert rpr.index(qn("w:lang")) < rpr.index(qn(later))
+
+
+def test_render_reviews_prose_against_tables(tmp_path):
+    _, rd = synth_data(13, "2021")
+    total = rd.values["requests"]["new_received"]["total"]
+    rd.sections[1] = f"本年度共收到政府信息公开申请{total + 5}件。\n表格\t里的|一|行"
+    rd.sections[6] = "无。"
+    p = _write_json(tmp_path, rd)
+    out = tmp_path / "r.txt"
+    r = runner.invoke(app, ["render", str(p), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "NARRATIVE_TABLE_MISMATCH" in r.output and "FEE_NOT_STATED" in r.output
+    rep = parse_bytes(out.read_bytes(), "r.txt")
+    assert rep.to_json()["requests"] == rd.canonical()["requests"]  # prose with tab and | stays prose
+
+
+def test_form_year_picks_template_and_ledger_prints_json(tmp_path):
+    path = tmp_path / "f.xlsx"
+    r = runner.invoke(app, ["form", "--year", "2020", "--agency", "某局", "-o", str(path)])
+    assert r.exit_code == 0 and "2019" in r.output
+    got = load(path)
+    assert got.template == "2019" and got.agency == "某局" and got.year == 2020
+    led = tmp_path / "l.csv"
+    led.write_text("编号,收到日期,申请人类型,办理结果,办结日期\nA,2024-03-01,自然人,予以公开,2024-03-05\n", encoding="utf-8")
+    r = runner.invoke(app, ["ledger", str(led), "--year", "2024"])
+    assert r.exit_code == 0
+    data = json.loads(r.stdout)
+    assert data["requests"]["granted"]["natural_person"] == 1 and data["template"] == "2021"

@@ -108,6 +108,8 @@ def register(app: typer.Typer) -> None:
             output.write_bytes(out)
             note = "（含“【待补充：…】”标记，请补写后再发布）" if is_draft(rd) else ""
             Console(stderr=True, highlight=False).print(f"已生成 {escape(str(output))}{note}")
+        _review(rd)
+
 
     @app.command()
     def ledger(
@@ -205,3 +207,24 @@ def _print_watch(items, day: dt.date) -> None:
     for w in items:
         counts[w.state] = counts.get(w.state, 0) + 1
     console.print("，".join(f"{k}{v}件" for k, v in counts.items()))
+
+
+def _review(rd) -> None:
+    """The whole rule set over the rendered text, as a reviewer would run it: prose that
+    contradicts the tables, the fee statement, draft marks … (advice; the file is written)."""
+    from ..pipeline import parse_bytes
+    from ..render import render as do_render
+    from ..report import Severity
+
+    rep = parse_bytes(do_render(rd, "txt"), "render.txt")
+    shown = [f for f in rep.findings if f.severity is not Severity.INFO and f.code not in _NUMBER_CODES]
+    if not shown:
+        return
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err.print(f"[yellow]审核提示（{len(shown)}条）：[/]")
+    for f in shown:
+        err.print(f"    [yellow]! {f.code}[/] {escape(f.message)}")
+
+
+# already reported (and refused unless --allow-errors) before writing
+_NUMBER_CODES = {"BLANK_CELL", "NEGATIVE_VALUE", "NON_INTEGER", "T3_BALANCE", "T3_RESULT_SUM", "T3_ROW_SUM", "T4_SUM", "NOT_EVALUATED"}

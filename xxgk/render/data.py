@@ -297,8 +297,13 @@ def load(path: str | Path) -> ReportData:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"第{mark.line + 1}行" if mark else ""
-            raise DataError([f"YAML 格式错误{where}：{getattr(exc, 'problem', None) or exc}"]) from None
+            raise DataError([f"YAML 格式错误{where}：{getattr(exc, 'problem', None) or exc}{_HINT}"]) from None
+    if not isinstance(data, dict):
+        raise DataError([f"不是报告数据{_HINT}"])
     return from_mapping(data)
+
+
+_HINT = "（数据文件应为 YAML、JSON 或 xxgk form 生成的 XLSX 填报表；已有的报告可先用 xxgk parse 转成 JSON）"
 
 
 def dump(data: dict, path: str | Path) -> None:

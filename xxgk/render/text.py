@@ -11,6 +11,11 @@ def _cell(text: str) -> str:
     return " ".join(text.split())
 
 
+def _prose(text: str) -> str:
+    """A prose line that cannot be mistaken for a table row (no tabs, no runs of |)."""
+    return text.replace("\t", " ").replace("|", "｜")
+
+
 def to_txt(rd: ReportData) -> str:
     out: list[str] = []
     for b in blocks(rd):
@@ -23,7 +28,7 @@ def to_txt(rd: ReportData) -> str:
         elif b.kind == "title":
             out += [b.text, ""]
         else:
-            out.append(b.text)
+            out.append(_prose(b.text))
     return "\n".join(out).strip("\n") + "\n"
 
 
@@ -40,7 +45,7 @@ def to_md(rd: ReportData) -> str:
         elif b.kind == "heading":
             out += [f"## {b.text}", ""]
         elif b.kind == "para":
-            out += [b.text, ""]
+            out += [_prose(b.text), ""]
         else:
             rows = b.grid.text_rows()
             # a merged cell is written once, the slots it covers stay empty
