@@ -1,12 +1,12 @@
 """xxgk render: every output format parses back to the same numbers and checks clean; bad data is
 refused; the DOCX is a real Word document (merges, CJK fonts, A4) that LibreOffice can print."""
 
+import io
 import json
 import re
 import shutil
 import subprocess
 import zipfile
-from pathlib import Path
 
 import pytest
 import yaml
@@ -122,7 +122,7 @@ def test_html_is_self_contained_with_real_merges():
 
 
 def _docx_xml(data: bytes) -> str:
-    with zipfile.ZipFile(__import__("io").BytesIO(data)) as z:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
         return z.read("word/document.xml").decode()
 
 
@@ -260,8 +260,6 @@ def test_docx_table_and_style_properties_in_schema_order():
     from docx import Document
     from docx.oxml.ns import qn
     from docx.oxml.table import CT_TblPr
-
-    import io
 
     _, rd = synth_data(5, "2019", prose=False)
     doc = Document(io.BytesIO(render(rd, "docx")))

@@ -65,7 +65,7 @@ def _check_formula(cells_left: list[str], cells_right: list[str]) -> str:
 def write_form(path: str | Path, template_id: str = T.LATEST, rd: ReportData | None = None) -> None:
     from openpyxl import Workbook
     from openpyxl.formatting.rule import CellIsRule
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
 
     tpl = T.get(rd.template if rd else template_id)
@@ -131,8 +131,6 @@ def write_form(path: str | Path, template_id: str = T.LATEST, rd: ReportData | N
                         validations[kind] = _validation(kind)
                         ws.add_data_validation(validations[kind])
                     validations[kind].add(target)
-                    from openpyxl.styles import Protection
-
                     target.protection = Protection(locked=False)
                     slot_cell[(row_id, col_id)] = target.coordinate
                     ids.append((ws.title, target.coordinate, f"{key}.{row_id}.{col_id}"))
