@@ -1,0 +1,136 @@
+"""PDF → Document with pypdfium2 (PDFium): the glyphs of the text layer with their boxes and the
+ruling lines (path objects) of every page, rebuilt into lines and tables by `layout`.  A page
+without a text layer (a scan) goes to OCR when the `ocr` extra is installed."""
+
+from __future__ import annotations
+
+from . import register
+from .errors import ReadError
+from .layout import PageContent, Piece, Rule, build
+
+MAX_PAGES = 500
+_RULE_THICKNESS = 3.0  # points: a path thinner than this is a ruling line
+
+
+def _pdfium():
+    try:
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as raw
+    except ImportError:
+        raise ReadError("读取PDF需要安装PDF组件：pip install 'xxgk[pdf]'", "missing-pdf-extra") from None
+    return pdfium, raw
+
+
+def open_pdf(data: bytes):
+    pdfium, raw = _pdfium()
+    try:
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        text = str(exc).lower()
+        if "password" in text or "security" in text:
+            raise ReadError("PDF已加密（需要密码），无法读取，请提供未加密的文件", "pdf-encrypted") from None
+        raise ReadError("PDF文件已损坏或不完整，无法打开", "pdf-broken") from None
+    if len(doc) == 0:
+        doc.close()
+        raise ReadError("PDF没有任何页面", "pdf-no-pages")
+    if len(doc) > MAX_PAGES:
+        doc.close()
+        raise ReadError(f"PDF页数过多（{len(doc)}页），超过{MAX_PAGES}页上限", "pdf-too-many-pages")
+    return doc
+
+
+def _glyphs(page) -> list[Piece]:
+    height = page.get_height()
+    tp = page.get_textpage()
+    try:
+        n = tp.count_chars()
+        text = tp.get_text_range(0, n) if n else ""
+        out = []
+        for i, ch in enumerate(text):
+            if ch.isspace() or ch == "\ufffe":
+                continue
+            left, bottom, right, top = tp.get_charbox(i, loose=True)
+            if right <= left:
+                continue
+            out.append(Piece(ch, left, height - top, right, height - bottom))
+        return out
+    finally:
+        tp.close()
+
+
+def _rules(page, raw) -> list[Rule]:
+    """Ruling lines: thin path objects, and the four edges of stroked rectangles."""
+    height = page.get_height()
+    out = []
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        w, h = right - left, top - bottom
+        y0, y1 = height - top, height - bottom
+        if w <= _RULE_THICKNESS or h <= _RULE_THICKNESS:
+            if max(w, h) > _RULE_THICKNESS:
+                out.append(Rule(left, y0, right, y1))
+        elif raw.FPDFPath_CountSegments(obj.raw) <= 5:
+            out += [Rule(left, y0, right, y0), Rule(left, y1, right, y1), Rule(left, y0, left, y1), Rule(right, y0, right, y1)]
+    return out
+
+
+@register("pdf")
+def read_pdf(data: bytes, name: str = ""):
+    _, raw = _pdfium()
+    doc = open_pdf(data)
+    pages: list[PageContent] = []
+    scanned: list[int] = []
+    warnings: list[str] = []
+    try:
+        for k in range(len(doc)):
+            page = doc[k]
+            try:
+                glyphs = _glyphs(page)
+                if glyphs:
+                    pages.append(PageContent(k + 1, page.get_width(), page.get_height(), glyphs, _rules(page, raw)))
+                else:
+                    scanned.append(k)
+                    pages.append(PageContent(k + 1, page.get_width(), page.get_height(), []))
+            finally:
+                page.close()
+        if scanned:
+            ocr_pages = _ocr_pages(doc, scanned, all_scanned=len(scanned) == len(doc))
+            if ocr_pages is None:
+                warnings.append(f"第{'、'.join(str(k + 1) for k in scanned)}页是扫描图像，未安装OCR组件，未能识别")
+            else:
+                for k, content in zip(scanned, ocr_pages):
+                    pages[k] = content
+    except ReadError:
+        raise
+    except Exception as exc:  # PDFium failing half-way through a damaged file
+        raise ReadError(f"PDF文件已损坏，读取中断（{type(exc).__name__}）", "pdf-broken") from None
+    finally:
+        doc.close()
+    out = build(pages, "pdf", warnings)
+    if scanned and len(scanned) == len(pages):
+        out.format = "image"
+    if not any(line.text.strip() for line in out.lines):
+        raise ReadError("PDF中没有可读取的文字", "pdf-no-text")
+    return out
+
+
+def _ocr_pages(doc, scanned: list[int], all_scanned: bool):
+    """OCR the scanned pages; None when the ocr extra is missing and some page has text."""
+    try:
+        from . import ocr
+    except ImportError:
+        ocr = None
+    if ocr is None or not ocr.available():
+        if all_scanned:
+            raise ReadError("该PDF是扫描图像、没有文字层；识别需要安装OCR组件：pip install 'xxgk[ocr]'", "missing-ocr-extra")
+        return None
+    out = []
+    for k in scanned:
+        page = doc[k]
+        try:
+            scale = ocr.DPI / 72
+            img = page.render(scale=scale, grayscale=True).to_pil().convert("L")
+            out.append(ocr.ocr_page(img, k + 1))
+        finally:
+            page.close()
+    return out
