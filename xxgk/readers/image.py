@@ -4,6 +4,7 @@ the pixels are decoded; every frame of a multi-page TIFF is a page."""
 from __future__ import annotations
 
 import io
+import warnings
 
 from . import register
 from .errors import ReadError
@@ -24,8 +25,12 @@ def open_image(data: bytes):
     """The opened (not yet decoded) image, its size checked."""
     Image, Unidentified = _pil()
     try:
-        img = Image.open(io.BytesIO(data))
-    except (Unidentified, OSError, ValueError, Image.DecompressionBombError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own limit follows
+            img = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError:
+        raise ReadError(f"图片过大，超过{MAX_PIXELS // 1_000_000}百万像素上限，请缩小后再读取", "image-too-large") from None
+    except (Unidentified, OSError, ValueError, SyntaxError):
         raise ReadError("图片文件已损坏或格式无法识别", "image-broken") from None
     w, h = img.size
     if w * h > MAX_PIXELS:
@@ -48,6 +53,7 @@ def frames(data: bytes) -> list:
             raise ReadError(f"图片页数过多（{n}页），超过{MAX_FRAMES}页上限", "image-too-many-pages")
         for k in range(n):
             img.seek(k)
+            img.load()
             w, h = img.size
             if w * h > MAX_PIXELS:
                 raise ReadError(f"图片第{k + 1}页过大（{w}×{h}像素），超过上限", "image-too-large")

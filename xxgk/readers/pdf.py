@@ -4,6 +4,8 @@ without a text layer (a scan) goes to OCR when the `ocr` extra is installed."""
 
 from __future__ import annotations
 
+import re
+
 from . import register
 from .errors import ReadError
 from .layout import PageContent, Piece, Rule, build
@@ -29,6 +31,8 @@ def open_pdf(data: bytes):
         text = str(exc).lower()
         if "password" in text or "security" in text:
             raise ReadError("PDF已加密（需要密码），无法读取，请提供未加密的文件", "pdf-encrypted") from None
+        if re.search(rb"/Count\s*0\b", data) and not re.search(rb"/Type\s*/Page\b", data):
+            raise ReadError("PDF没有任何页面", "pdf-no-pages") from None  # PDFium refuses a page tree of none
         raise ReadError("PDF文件已损坏或不完整，无法打开", "pdf-broken") from None
     if len(doc) == 0:
         doc.close()

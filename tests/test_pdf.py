@@ -1,0 +1,118 @@
+"""PDF with a text layer: generated reports drawn as ruled tables (merged cells, Table 3 broken
+across pages with and without its header repeated, running header and page numbers) parse back
+to exactly their numbers, with the findings of the same report read as text."""
+
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pytest.importorskip("pypdfium2")
+pytest.importorskip("reportlab")
+
+from xxgk import parse_bytes  # noqa: E402
+from xxgk import template as T  # noqa: E402
+from xxgk.readers import read_bytes  # noqa: E402
+from xxgk.report import Severity  # noqa: E402
+from xxgk.synth import random_report  # noqa: E402
+from xxgk.synth.layouts import write  # noqa: E402
+from xxgk.synth.pdfs import PdfStyle, write_pdf  # noqa: E402
+
+
+def _diff(rep, report):
+    return [
+        (t, r, c, want, report.tables[t][r][c].value)
+        for t, rows in rep.values.items()
+        for r, cols in rows.items()
+        for c, want in cols.items()
+        if report.tables[t][r][c].value != want
+    ]
+
+
+def _codes(report):
+    return sorted(f.code for f in report.findings if f.severity is not Severity.INFO)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**32),
+    template_id=st.sampled_from(sorted(T.TEMPLATES)),
+    repeat_header=st.booleans(),
+    break_row=st.sampled_from([None, 4, 9, 15, 22]),
+)
+def test_text_layer_pdf_parses_back_exactly(seed, template_id, repeat_header, break_row):
+    rep = random_report(random.Random(seed), template_id, zero_share=0.05)
+    pdf = write_pdf(rep, PdfStyle(repeat_header=repeat_header, break_row=break_row))
+    report = parse_bytes(pdf, "r.pdf")
+    assert _diff(rep, report) == []
+    assert (report.template, report.meta.year, report.meta.agency) == (rep.template, rep.year, rep.agency)
+    as_text = parse_bytes(write(rep, "tsv", random.Random(seed), heading="一、").encode(), "r.txt")
+    assert _codes(report) == _codes(as_text)
+    assert [s.number for s in report.sections] == [1, 2, 3, 4, 5, 6]
+
+
+@pytest.mark.parametrize("template_id", ["2021", "2019"])
+def test_same_report_as_text_and_as_pdf(template_id):
+    rep = random_report(random.Random(11), template_id, zero_share=0.05, blank_share=0.04)
+    pdf = parse_bytes(write_pdf(rep, PdfStyle(repeat_header=True, break_row=10)), "r.pdf")
+    txt = parse_bytes(write(rep, "tsv", random.Random(3), heading="一、", blank="/").encode(), "r.txt")
+    want = txt.to_json(provenance=False, sections=False)
+    got = pdf.to_json(provenance=False, sections=False)
+    for key in T.TABLE_KEYS:
+        assert got[key] == want[key]
+    assert got["meta"]["agency"] == want["meta"]["agency"] and got["template"] == want["template"]
+    assert sorted(f.code for f in pdf.findings) == sorted(f.code for f in txt.findings)
+    assert "BLANK_CELL" in {f.code for f in pdf.findings}
+
+
+@pytest.fixture(scope="module")
+def broken_table_pdf():
+    rep = random_report(random.Random(5), "2021", zero_share=0.05)
+    return rep, write_pdf(rep, PdfStyle(repeat_header=True, break_row=12))
+
+
+def test_table_continued_on_next_page_is_one_table(broken_table_pdf):
+    rep, pdf = broken_table_pdf
+    doc = read_bytes(pdf, "r.pdf")
+    assert doc.format == "pdf" and doc.pages == 2
+    assert len(doc.tables) == 3  # Table 3's two parts are one table
+    requests = doc.tables[1]
+    pages = sorted({c.page for row in requests.rows for c in row.cells})
+    assert pages == [1, 2]
+    # the repeated header rows are kept as rows; the extractor skips them
+    headers = [k for k, row in enumerate(requests.rows) if any(c.text == "自然人" and not c.spanned for c in row.cells)]
+    assert len(headers) == 2
+
+
+def test_furniture_is_dropped_and_paragraphs_are_joined(broken_table_pdf):
+    rep, pdf = broken_table_pdf
+    doc = read_bytes(pdf, "r.pdf")
+    texts = [line.text for line in doc.lines if not line.in_table]
+    assert not any(t.startswith("- ") or t.endswith("政府信息公开") for t in texts)
+    assert texts[0] == rep.title
+    period = [t for t in texts if "统计期限" in t]
+    assert len(period) == 1 and period[0].endswith(f"{rep.year}年12月31日止。")
+
+
+def test_merged_cells_are_expanded_with_spanned_copies(broken_table_pdf):
+    _, pdf = broken_table_pdf
+    doc = read_bytes(pdf, "r.pdf")
+    active = doc.tables[0]
+    first = active.rows[0].cells  # 第二十条第（一）项 across the whole table
+    assert first[0].colspan == 4 and not first[0].spanned
+    assert [c.spanned for c in first[1:]] == [True, True, True]
+    assert {c.text for c in first} == {"第二十条第（一）项"}
+
+
+def test_every_number_carries_page_and_box(broken_table_pdf):
+    rep, pdf = broken_table_pdf
+    report = parse_bytes(pdf, "r.pdf")
+    prov = report.to_json()["provenance"]
+    granted = prov["requests.granted.total"]
+    assert granted["status"] == "read" and granted["page"] == 1 and len(granted["bbox"]) == 4
+    x0, top, x1, bottom = granted["bbox"]
+    assert 0 < x0 < x1 < 595 and 0 < top < bottom < 842
+    after_break = prov["requests.carried_forward.total"]
+    assert after_break["page"] == 2 and after_break["raw"] == str(rep.values["requests"]["carried_forward"]["total"])
+    assert report.source.format == "pdf" and report.source.pages == 2
