@@ -116,3 +116,21 @@ def test_every_number_carries_page_and_box(broken_table_pdf):
     after_break = prov["requests.carried_forward.total"]
     assert after_break["page"] == 2 and after_break["raw"] == str(rep.values["requests"]["carried_forward"]["total"])
     assert report.source.format == "pdf" and report.source.pages == 2
+
+
+@pytest.mark.parametrize("seed, template_id", [(1, "2021"), (2, "2019")])
+def test_table_without_ruling_lines_is_right_or_flagged(seed, template_id):
+    rep = random_report(random.Random(seed), template_id, zero_share=0.05)
+    report = parse_bytes(write_pdf(rep, PdfStyle(ruled=False, break_row=None)), "r.pdf")
+    assert report.source.layout == "unruled"
+    right = 0
+    for t, rows in rep.values.items():
+        for r, cols in rows.items():
+            for c, want in cols.items():
+                v = report.tables[t][r][c]
+                if v.value == want and v.status in ("read", "inferred"):
+                    right += 1
+                    continue
+                assert v.status in ("missing", "unplaced"), (t, r, c, want, v)
+                assert any(f.where.get("table") == t and f.where.get("row") == r for f in report.findings)
+    assert right >= 0.9 * sum(len(cols) for rows in rep.values.values() for cols in rows.values())

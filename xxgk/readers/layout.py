@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..document import Cell, Document, Line, Row, Table
-from ..text import to_simplified
+from ..text import cell_value, to_simplified
 
 TOL = 2.5  # points: rules closer than this are one
 _PAGE_NO = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}(?:\s*页)?(?:\s*[/共]\s*\d{1,3}\s*页?)?[-—–\s]*$")
@@ -167,16 +167,16 @@ def _grid(rules: list[Rule]) -> _Grid | None:
     return _Grid(xs, ys, cells, (xs[0], ys[0], xs[-1], ys[-1]))
 
 
-def _join(pieces: list[Piece]) -> str:
-    """Text of pieces on one line, left to right; a space only where a wide gap separates them."""
+def _join(pieces: list[Piece], gap: str = " ") -> str:
+    """Text of pieces on one line, left to right; `gap` only where a wide gap separates them."""
     pieces = sorted(pieces, key=lambda p: p.x0)
     out = ""
     prev = None
     for p in pieces:
         if prev is not None:
             h = max(prev.bottom - prev.top, p.bottom - p.top, 1.0)
-            if p.x0 - prev.x1 > 1.2 * h and out and not out.endswith(" "):
-                out += " "
+            if p.x0 - prev.x1 > 1.2 * h and out and not out.endswith(gap):
+                out += gap
         out += p.text
         prev = p
     return out
@@ -290,9 +290,54 @@ def _right_edge(pages: list[list[_Block]]) -> float:
     return max(edges) if edges else 0.0
 
 
+def _unruled(pages: list[PageContent], per_page: list[list[_Block]], fmt: str) -> Document:
+    """No ruling lines anywhere: a table is only text positions.  Wide gaps become tabs and the
+    text reader finds the tables, as in text extracted from a PDF (rows with shifted or lost
+    cells are then placed by the identities, or left unknown)."""
+    from .text import read_text
+
+    texts, page_of = [], []
+    for page, blocks in zip(pages, per_page):
+        for b in blocks:
+            texts.append(to_simplified(_join(b.line, "\t").rstrip()))
+            page_of.append(page.number)
+    # a label wrapped over lines sits above and below its row's numbers: join its first part to them
+    for k in range(len(texts) - 1, 0, -1):
+        fields = texts[k].split("\t")
+        prev = texts[k - 1]
+        if (
+            len(fields) >= 2
+            and all(cell_value(f).kind != "text" for f in fields)
+            and page_of[k] == page_of[k - 1]
+            and prev.strip()
+            and "\t" not in prev
+            and len(prev) <= 40
+            and cell_value(prev).kind == "text"
+        ):
+            texts[k - 1] = prev + "\t" + texts[k]
+            del texts[k], page_of[k]
+    doc = read_text("\n".join(texts))
+    for line in doc.lines:
+        line.page = page_of[line.no - 1] if line.no - 1 < len(page_of) else None
+    for table in doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                if cell.line is not None and cell.line - 1 < len(page_of):
+                    cell.page = page_of[cell.line - 1]
+        table.page = table.rows[0].cells[0].page if table.rows and table.rows[0].cells else None
+    doc.format = fmt
+    doc.layout = "unruled"
+    doc.pages = len(pages)
+    return doc
+
+
 def build(pages: list[PageContent], fmt: str, warnings: list[str] | None = None) -> Document:
     """The document of the pages: lines in reading order, tables as rows of cells."""
     per_page = [_page_blocks(p) for p in pages]
+    if not any(b.table is not None for blocks in per_page for b in blocks):
+        doc = _unruled(pages, per_page, fmt)
+        doc.warnings.extend(warnings or [])
+        return doc
     right = _right_edge(per_page)
     left = min((min(p.x0 for p in b.line) for blocks in per_page for b in blocks if b.line), default=0.0)
     lines: list[Line] = []
