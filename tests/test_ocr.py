@@ -178,3 +178,35 @@ def test_confident_misread_is_caught_by_the_accounting_rules(clean, monkeypatch)
     codes = {f.code for f in got.findings if f.where.get("row") == row or row in (f.where.get("rows") or [])}
     assert "T3_ROW_SUM" in codes
     assert got.has_errors
+
+
+def _mixed_pdf() -> bytes:
+    """Page 1 with its text layer, page 2 a scan of the same report's page 2."""
+    import pypdfium2 as pdfium
+
+    text_pdf = write_pdf(REP)
+    scan = image_pdf(render_pages(text_pdf, dpi=200)[1:])
+    out = pdfium.PdfDocument.new()
+    out.import_pages(pdfium.PdfDocument(text_pdf), [0])
+    out.import_pages(pdfium.PdfDocument(scan), [0])
+    buf = io.BytesIO()
+    out.save(buf)
+    return buf.getvalue()
+
+
+def test_pdf_with_one_scanned_page_is_ocred_and_continues_the_table():
+    report = parse_bytes(_mixed_pdf(), "mixed.pdf")
+    assert report.source.format == "pdf" and report.source.pages == 2
+    for (t, r, c), want, v in _cells(report):
+        assert v.value == want and v.status in ("read", "inferred"), ((t, r, c), want, v)
+    assert report.tables["appeals"]["reconsideration"]["total"].page == 2
+    assert report.tables["requests"]["new_received"]["total"].confidence is None  # from the text layer
+
+
+def test_scanned_page_without_ocr_is_skipped_with_a_warning(monkeypatch):
+    from xxgk.readers import read_bytes
+
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    doc = read_bytes(_mixed_pdf(), "mixed.pdf")
+    assert doc.warnings == ["第2页是扫描图像，未安装OCR组件，未能识别"]
+    assert {line.page for line in doc.lines} == {1}
