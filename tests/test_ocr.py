@@ -210,3 +210,20 @@ def test_scanned_page_without_ocr_is_skipped_with_a_warning(monkeypatch):
     doc = read_bytes(_mixed_pdf(), "mixed.pdf")
     assert doc.warnings == ["第2页是扫描图像，未安装OCR组件，未能识别"]
     assert {line.page for line in doc.lines} == {1}
+
+
+def test_low_resolution_jpeg_page_is_right_or_flagged():
+    page2 = render_pages(write_pdf(REP), dpi=150)[1]  # enlarged to ~200 dpi before OCR
+    buf = io.BytesIO()
+    page2.save(buf, format="JPEG", quality=85)
+    report = parse_bytes(buf.getvalue(), "page2.jpg")
+    assert report.source.format == "image" and report.source.pages == 1
+    right = 0
+    for (t, r, c), want, v in _cells(report):
+        if t != "appeals":
+            continue
+        if v.value == want and v.status in ("read", "inferred"):
+            right += 1
+        else:
+            assert v.status in ("doubtful", "unplaced", "missing") and _flagged(report, t, r, c), ((t, r, c), want, v)
+    assert right >= 12  # of the 15 cells of Table 4

@@ -69,6 +69,7 @@ class Reading:
 
 
 _HEIGHT = 48  # the recogniser's input height
+_MIN_PAGE_WIDTH = 1600  # pixels: narrower page images are enlarged first (an A4 page at ~195 dpi)
 _MIN_WIDTH = 320  # narrower lines are padded to this width, as the model was trained
 
 
@@ -258,7 +259,13 @@ def ocr_page(img, number: int) -> PageContent:
     """One page image (PIL, any mode) → positioned text pieces and rules."""
     import numpy as np
 
-    gray = straighten(np.asarray(img.convert("L")))
+    gray = np.asarray(img.convert("L"))
+    if gray.shape[1] < _MIN_PAGE_WIDTH:  # a low-resolution scan: enlarge to ~200 dpi for an A4 width
+        import cv2
+
+        k = _MIN_PAGE_WIDTH / gray.shape[1]
+        gray = cv2.resize(gray, (_MIN_PAGE_WIDTH, int(round(gray.shape[0] * k))), interpolation=cv2.INTER_CUBIC)
+    gray = straighten(gray)
     h, w = gray.shape
     f = PAGE_W / w
     ink = _ink(gray)
