@@ -210,6 +210,9 @@ def test_scanned_page_without_ocr_is_skipped_with_a_warning(monkeypatch):
     doc = read_bytes(_mixed_pdf(), "mixed.pdf")
     assert doc.warnings == ["第2页是扫描图像，未安装OCR组件，未能识别"]
     assert {line.page for line in doc.lines} == {1}
+    report = parse_bytes(_mixed_pdf(), "mixed.pdf")
+    skipped = [f for f in report.findings if f.code == "SCANNED_PAGE_SKIPPED"]
+    assert len(skipped) == 1 and skipped[0].where == {"pages": [2]} and "pip install 'xxgk[ocr]'" in skipped[0].message
 
 
 def test_low_resolution_jpeg_page_is_right_or_flagged():

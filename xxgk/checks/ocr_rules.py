@@ -17,6 +17,11 @@ def ocr_settled(report: Report):
     yield from _notes(report, "OCR_SETTLED")
 
 
+@rule("SCANNED_PAGE_SKIPPED", Severity.WARNING, "PDF中有扫描图像页，未安装OCR组件，未能读取", group="reader")
+def scanned_page_skipped(report: Report):
+    yield from _notes(report, "SCANNED_PAGE_SKIPPED")
+
+
 def _notes(report: Report, code: str):
     for c, message, where in report.notes:
         if c == code:

@@ -40,6 +40,7 @@ def extract(doc: Document) -> Report:
     report.found_tables = read.found
     report.meta = meta
     report.sections = sections
+    report.notes.extend(doc.notes)
     report.notes.extend(read.notes)
     settle(report, tpl)  # OCR numbers read with low confidence
     report.lines = [line.text for line in doc.lines]

@@ -85,6 +85,7 @@ def read_pdf(data: bytes, name: str = ""):
     pages: list[PageContent] = []
     scanned: list[int] = []
     warnings: list[str] = []
+    notes: list[tuple[str, str, dict]] = []
     try:
         for k in range(len(doc)):
             page = doc[k]
@@ -101,6 +102,12 @@ def read_pdf(data: bytes, name: str = ""):
             ocr_pages = _ocr_pages(doc, scanned, all_scanned=len(scanned) == len(doc))
             if ocr_pages is None:
                 warnings.append(f"第{'、'.join(str(k + 1) for k in scanned)}页是扫描图像，未安装OCR组件，未能识别")
+                notes.append((
+                    "SCANNED_PAGE_SKIPPED",
+                    f"第{'、'.join(str(k + 1) for k in scanned)}页是扫描图像、没有文字层，未安装OCR组件，该页内容未读取"
+                    "（安装：pip install 'xxgk[ocr]'）",
+                    {"pages": [k + 1 for k in scanned]},
+                ))
             else:
                 for k, content in zip(scanned, ocr_pages):
                     pages[k] = content
@@ -111,6 +118,7 @@ def read_pdf(data: bytes, name: str = ""):
     finally:
         doc.close()
     out = build(pages, "pdf", warnings)
+    out.notes.extend(notes)
     if scanned and len(scanned) == len(pages):
         out.format = "image"
     if not any(line.text.strip() for line in out.lines):
