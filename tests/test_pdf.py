@@ -134,3 +134,34 @@ def test_table_without_ruling_lines_is_right_or_flagged(seed, template_id):
                 assert v.status in ("missing", "unplaced"), (t, r, c, want, v)
                 assert any(f.where.get("table") == t and f.where.get("row") == r for f in report.findings)
     assert right >= 0.9 * sum(len(cols) for rows in rep.values.values() for cols in rows.values())
+
+
+def test_grid_drawn_as_one_path_is_a_table():
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    from xxgk.synth.pdfs import _font
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(595, 842))
+    c.setFont(_font(), 10)
+    c.drawString(60, 780, "表格")
+    path = c.beginPath()
+    xs, ys = [60, 200, 300, 400], [700, 680, 660]
+    for y in ys:
+        path.moveTo(xs[0], y)
+        path.lineTo(xs[-1], y)
+    for x in xs:
+        path.moveTo(x, ys[0])
+        path.lineTo(x, ys[-1])
+    c.drawPath(path, stroke=1, fill=0)
+    for r, row in enumerate([["行政许可", "12", "3"], ["行政处罚", "45", "6"]]):
+        for k, text in enumerate(row):
+            c.drawString(xs[k] + 5, ys[r] - 14, text)
+    c.save()
+    doc = read_bytes(buf.getvalue(), "grid.pdf")
+    assert [[cell.text for cell in row.cells] for t in doc.tables for row in t.rows] == [
+        ["行政许可", "12", "3"],
+        ["行政处罚", "45", "6"],
+    ]

@@ -75,7 +75,43 @@ def _rules(page, raw) -> list[Rule]:
                 out.append(Rule(left, y0, right, y1))
         elif raw.FPDFPath_CountSegments(obj.raw) <= 5:
             out += [Rule(left, y0, right, y0), Rule(left, y1, right, y1), Rule(left, y0, left, y1), Rule(right, y0, right, y1)]
+        else:  # a whole grid drawn as one path: its straight axis-parallel segments
+            out += _segments(obj, raw, height)
     return out
+
+
+def _segments(obj, raw, height: float) -> list[Rule]:
+    import ctypes
+
+    m = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetMatrix(obj.raw, m):
+        return []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    out, prev, start = [], None, None
+    for i in range(raw.FPDFPath_CountSegments(obj.raw)):
+        seg = raw.FPDFPath_GetPathSegment(obj.raw, i)
+        if not raw.FPDFPathSegment_GetPoint(seg, x, y):
+            continue
+        px, py = m.a * x.value + m.c * y.value + m.e, m.b * x.value + m.d * y.value + m.f
+        kind = raw.FPDFPathSegment_GetType(seg)
+        if kind == raw.FPDF_SEGMENT_LINETO and prev is not None:
+            out += _axis_rule(prev, (px, py), height)
+        if kind == raw.FPDF_SEGMENT_MOVETO:
+            start = (px, py)
+        prev = (px, py)
+        if raw.FPDFPathSegment_GetClose(seg) and start is not None:
+            out += _axis_rule(prev, start, height)
+            prev = start
+    return out
+
+
+def _axis_rule(a, b, height: float) -> list[Rule]:
+    (x0, y0), (x1, y1) = a, b
+    if abs(y0 - y1) <= 0.5 and abs(x1 - x0) > _RULE_THICKNESS:
+        return [Rule(min(x0, x1), height - y0, max(x0, x1), height - y0)]
+    if abs(x0 - x1) <= 0.5 and abs(y1 - y0) > _RULE_THICKNESS:
+        return [Rule(x0, height - max(y0, y1), x0, height - min(y0, y1))]
+    return []
 
 
 @register("pdf")
