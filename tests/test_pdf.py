@@ -165,3 +165,12 @@ def test_grid_drawn_as_one_path_is_a_table():
         ["行政许可", "12", "3"],
         ["行政处罚", "45", "6"],
     ]
+
+
+def test_title_at_the_top_of_a_page_without_furniture_is_kept():
+    rep = random_report(random.Random(8), "2021", zero_share=0.05)
+    pdf = write_pdf(rep, PdfStyle(furniture=False, break_row=None))
+    doc = read_bytes(pdf, "r.pdf")
+    assert doc.lines[0].text == rep.title
+    report = parse_bytes(pdf, "r.pdf")
+    assert _diff(rep, report) == [] and report.meta.agency == rep.agency

@@ -265,23 +265,38 @@ def _page_blocks(page: PageContent) -> list[_Block]:
     for line in _lines_of([p for p in free if p.text.strip()]):
         blocks.append(_Block(min(p.top for p in line), line=line, bottom=max(p.bottom for p in line)))
     blocks.sort(key=lambda b: b.top)
-    return _drop_furniture(blocks, page)
+    return blocks
 
 
-def _drop_furniture(blocks: list[_Block], page: PageContent) -> list[_Block]:
-    """Page numbers, and short lines in the top or bottom band of the page above/below everything else."""
+def _band_text(b: _Block, page: PageContent) -> str | None:
+    """The text of a line in the top or bottom band of its page that is the first or last block."""
     band = 0.09 * page.height
+    if b.line is None or not (b.bottom < band or b.top > page.height - band):
+        return None
+    return _join(b.line).strip()
+
+
+def _drop_furniture(per_page: list[list[_Block]], pages: list[PageContent]) -> list[list[_Block]]:
+    """Page numbers at the top or bottom of a page, and running headers/footers: a line in the
+    top or bottom band, first or last on its page, whose text (digits aside) recurs so on another page."""
+    def key(text: str) -> str:
+        return re.sub(r"\d+", "#", text)
+
+    seen: dict[str, int] = {}
+    for page, blocks in zip(pages, per_page):
+        for b in (blocks[:1] + blocks[-1:]) if blocks else []:
+            text = _band_text(b, page)
+            if text:
+                seen[key(text)] = seen.get(key(text), 0) + 1
     out = []
-    for k, b in enumerate(blocks):
-        if b.line is not None:
-            text = _join(b.line).strip()
-            edge = b.bottom < band or b.top > page.height - band
-            first_or_last = k == 0 or k == len(blocks) - 1
-            if _PAGE_NO.match(text) and (edge or first_or_last):
+    for page, blocks in zip(pages, per_page):
+        kept = []
+        for k, b in enumerate(blocks):
+            text = _band_text(b, page) if k in (0, len(blocks) - 1) else None
+            if text is not None and (_PAGE_NO.match(text) or (len(text) <= 60 and seen.get(key(text), 0) >= 2)):
                 continue
-            if edge and first_or_last and len(text) <= 40:
-                continue
-        out.append(b)
+            kept.append(b)
+        out.append(kept)
     return out
 
 
@@ -333,7 +348,7 @@ def _unruled(pages: list[PageContent], per_page: list[list[_Block]], fmt: str) -
 
 def build(pages: list[PageContent], fmt: str, warnings: list[str] | None = None) -> Document:
     """The document of the pages: lines in reading order, tables as rows of cells."""
-    per_page = [_page_blocks(p) for p in pages]
+    per_page = _drop_furniture([_page_blocks(p) for p in pages], pages)
     if not any(b.table is not None for blocks in per_page for b in blocks):
         doc = _unruled(pages, per_page, fmt)
         doc.warnings.extend(warnings or [])
