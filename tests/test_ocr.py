@@ -230,3 +230,17 @@ def test_low_resolution_jpeg_page_is_right_or_flagged():
         else:
             assert v.status in ("doubtful", "unplaced", "missing") and _flagged(report, t, r, c), ((t, r, c), want, v)
     assert right >= 12  # of the 15 cells of Table 4
+
+
+@pytest.mark.parametrize("text, dash", [("-6", True), ("6", False), ("−12", True), ("12", False)])
+def test_minus_sign_is_seen_in_the_ink(text, dash):
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    try:
+        font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 28)
+    except OSError:
+        font = ImageFont.load_default(28)
+    img = Image.new("L", (120, 48), 255)
+    ImageDraw.Draw(img).text((10, 5), text, fill=0, font=font)
+    assert ocr._leading_dash(np.asarray(img)) is dash

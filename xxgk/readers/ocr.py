@@ -255,6 +255,22 @@ def _clean(text: str, conf: float) -> tuple[str, float]:
     return text, conf
 
 
+def _leading_dash(crop) -> bool:
+    """Does the line start with a short horizontal stroke (a minus sign) left of the first glyph?"""
+    import cv2
+
+    if crop.size == 0:
+        return False
+    ink = (crop < 128).astype("uint8")
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink)
+    parts = sorted((tuple(stats[k][:4]) for k in range(1, n) if stats[k][4] >= 3), key=lambda s: s[0])
+    if len(parts) < 2:
+        return False
+    x, y, w, h = parts[0]
+    tallest = max(p[3] for p in parts)
+    return bool(w >= 1.5 * h and h <= 0.3 * tallest and x + w <= parts[1][0])
+
+
 def ocr_page(img, number: int) -> PageContent:
     """One page image (PIL, any mode) → positioned text pieces and rules."""
     import numpy as np
@@ -290,6 +306,8 @@ def ocr_page(img, number: int) -> PageContent:
         if not reading.text.strip():
             continue
         text, conf = _clean(reading.text, reading.confidence)
+        if text.isdigit() and _leading_dash(gray[y0:y1, x0:x1]):
+            text, conf = "-" + text, min(conf, 0.5)  # a minus sign the recogniser dropped: flag it
         pieces.append(Piece(text, x0 * f, y0 * f, x1 * f, y1 * f, confidence=conf))
     return PageContent(number, PAGE_W, h * f, pieces, rules)
 
