@@ -184,7 +184,7 @@ def _rules(mask, horizontal: bool, f: float) -> list[Rule]:
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask)
     out = []
     for k in range(1, n):
-        x, y, w, h, _ = stats[k]
+        x, y, w, h = (int(v) for v in stats[k][:4])
         if (w if horizontal else h) < 15:
             continue
         if horizontal:
