@@ -106,3 +106,13 @@ def test_missing_ocr_extra_gives_one_line(monkeypatch):
     with pytest.raises(ReadError) as exc:
         parse_bytes(png, "scan.png")
     assert exc.value.reason == "missing-ocr-extra" and "pip install 'xxgk[ocr]'" in str(exc.value)
+
+
+def test_missing_pdf_extra_gives_one_line(pdf, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pypdfium2", None)
+    monkeypatch.setitem(sys.modules, "pypdfium2.raw", None)
+    with pytest.raises(ReadError) as exc:
+        parse_bytes(pdf, "r.pdf")
+    assert exc.value.reason == "missing-pdf-extra" and "pip install 'xxgk[pdf]'" in str(exc.value)
