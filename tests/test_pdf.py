@@ -118,22 +118,13 @@ def test_every_number_carries_page_and_box(broken_table_pdf):
     assert report.source.format == "pdf" and report.source.pages == 2
 
 
-@pytest.mark.parametrize("seed, template_id", [(1, "2021"), (2, "2019")])
-def test_table_without_ruling_lines_is_right_or_flagged(seed, template_id):
+@pytest.mark.parametrize("seed, template_id", [(1, "2021"), (2, "2019"), (6, "2021")])
+def test_table_without_ruling_lines_parses_back_exactly(seed, template_id):
     rep = random_report(random.Random(seed), template_id, zero_share=0.05)
     report = parse_bytes(write_pdf(rep, PdfStyle(ruled=False, break_row=None)), "r.pdf")
     assert report.source.layout == "unruled"
-    right = 0
-    for t, rows in rep.values.items():
-        for r, cols in rows.items():
-            for c, want in cols.items():
-                v = report.tables[t][r][c]
-                if v.value == want and v.status in ("read", "inferred"):
-                    right += 1
-                    continue
-                assert v.status in ("missing", "unplaced"), (t, r, c, want, v)
-                assert any(f.where.get("table") == t and f.where.get("row") == r for f in report.findings)
-    assert right >= 0.9 * sum(len(cols) for rows in rep.values.values() for cols in rows.values())
+    assert _diff(rep, report) == []
+    assert _codes(report) == []
 
 
 def test_grid_drawn_as_one_path_is_a_table():

@@ -18,6 +18,8 @@ from ..document import Cell, Document, Line, Row, Table
 from ..text import cell_value, to_simplified
 
 TOL = 2.5  # points: rules closer than this are one
+_NUMBERED = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]{1,2}[）)]|[一二三四五六七八九十]{1,2}\s*[、.．]|\d{1,2}\s*[.．、])")
+_INNER_NUMBER = re.compile(r"\d{1,2}[.．、]\D")  # "2.申请人" inside a label line
 _PAGE_NO = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}(?:\s*页)?(?:\s*[/共]\s*\d{1,3}\s*页?)?[-—–\s]*$")
 
 
@@ -316,6 +318,19 @@ def _unruled(pages: list[PageContent], per_page: list[list[_Block]], fmt: str) -
         for b in blocks:
             texts.append(to_simplified(_join(b.line, "\t").rstrip()))
             page_of.append(page.number)
+    # a numbered label ("2.申请人…") whose first part sits on the line above a row that shows only
+    # the label's middle part before the numbers: put the first part in front of it
+    for k in range(len(texts) - 1, 0, -1):
+        fields = texts[k].split("\t")
+        prev = texts[k - 1]
+        if len(fields) < 3 or "\t" in prev or not _INNER_NUMBER.search(prev) or page_of[k] != page_of[k - 1]:
+            continue
+        numeric = [cell_value(f).kind != "text" for f in fields]
+        first = next((i for i in range(len(fields)) if all(numeric[i:])), len(fields))
+        if len(fields) - first >= 2 and first >= 1 and not numeric[first - 1] and not _NUMBERED.match(fields[first - 1]):
+            fields[first - 1] = prev.strip() + fields[first - 1]
+            texts[k - 1] = "\t".join(fields)
+            del texts[k], page_of[k]
     # a label wrapped over lines sits above and below its row's numbers: join its first part to them
     for k in range(len(texts) - 1, 0, -1):
         fields = texts[k].split("\t")
