@@ -165,3 +165,21 @@ def test_title_at_the_top_of_a_page_without_furniture_is_kept():
     assert doc.lines[0].text == rep.title
     report = parse_bytes(pdf, "r.pdf")
     assert _diff(rep, report) == [] and report.meta.agency == rep.agency
+
+
+def test_page_with_rotate_flag_reads_in_its_own_coordinates():
+    import io
+
+    import pypdfium2 as pdfium
+
+    rep = random_report(random.Random(3), "2021", zero_share=0.05)
+    doc = pdfium.PdfDocument(write_pdf(rep))
+    for page in doc:
+        page.set_rotation(90)
+    buf = io.BytesIO()
+    doc.save(buf)
+    report = parse_bytes(buf.getvalue(), "rotated.pdf")
+    assert _diff(rep, report) == []
+    assert report.meta.agency == rep.agency
+    x0, top, x1, bottom = report.tables["requests"]["granted"]["total"].bbox
+    assert 0 < top < bottom < 842 and 0 < x0 < x1 < 595

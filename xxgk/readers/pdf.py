@@ -43,8 +43,15 @@ def open_pdf(data: bytes):
     return doc
 
 
+def _size(page) -> tuple[float, float]:
+    """Width and height of the page's own coordinate space (glyph boxes are given in it, before
+    the page's /Rotate, whereas PDFium reports the size after it)."""
+    w, h = page.get_width(), page.get_height()
+    return (h, w) if page.get_rotation() in (90, 270) else (w, h)
+
+
 def _glyphs(page) -> list[Piece]:
-    height = page.get_height()
+    _, height = _size(page)
     tp = page.get_textpage()
     try:
         n = tp.count_chars()
@@ -64,7 +71,7 @@ def _glyphs(page) -> list[Piece]:
 
 def _rules(page, raw) -> list[Rule]:
     """Ruling lines: thin path objects, and the four edges of stroked rectangles."""
-    height = page.get_height()
+    _, height = _size(page)
     out = []
     for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):
         left, bottom, right, top = obj.get_bounds()
@@ -128,10 +135,10 @@ def read_pdf(data: bytes, name: str = ""):
             try:
                 glyphs = _glyphs(page)
                 if glyphs:
-                    pages.append(PageContent(k + 1, page.get_width(), page.get_height(), glyphs, _rules(page, raw)))
+                    pages.append(PageContent(k + 1, *_size(page), glyphs, _rules(page, raw)))
                 else:
                     scanned.append(k)
-                    pages.append(PageContent(k + 1, page.get_width(), page.get_height(), []))
+                    pages.append(PageContent(k + 1, *_size(page), []))
             finally:
                 page.close()
         if scanned:
