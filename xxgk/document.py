@@ -60,6 +60,8 @@ class Document:
     layout: str | None = None  # text layout detected by the reader, e.g. "tsv", "cell-per-line"
     pages: int | None = None
     warnings: list[str] = field(default_factory=list)  # reader-level remarks, e.g. OCR quality
+    # reader remarks the checks turn into findings: (code, Chinese message, where), like Report.notes
+    notes: list[tuple[str, str, dict]] = field(default_factory=list)
 
     @property
     def text(self) -> str:

@@ -36,15 +36,18 @@ class Value:
     page: int | None = None
     cell: tuple[int, int, int] | None = None  # (document table, row, cell) indices, 0-based
     confidence: float | None = None
+    bbox: tuple[float, float, float, float] | None = None  # cell box on its page (PDF points / image pixels scaled to points)
 
     def provenance(self) -> dict[str, Any]:
         out: dict[str, Any] = {"status": self.status}
         for key in ("raw", "line", "page", "confidence"):
             v = getattr(self, key)
             if v is not None:
-                out[key] = v
+                out[key] = round(v, 4) if key == "confidence" else v
         if self.cell is not None:
             out["table"], out["row"], out["cell"] = self.cell
+        if self.bbox is not None:
+            out["bbox"] = [round(x, 1) for x in self.bbox]
         return out
 
 

@@ -9,6 +9,7 @@ from ..text import fold
 from .meta import find_meta
 from .narrative import claims
 from .sections import find_sections
+from .settle import settle
 from .tables import read_tables
 
 
@@ -39,7 +40,9 @@ def extract(doc: Document) -> Report:
     report.found_tables = read.found
     report.meta = meta
     report.sections = sections
+    report.notes.extend(doc.notes)
     report.notes.extend(read.notes)
+    settle(report, tpl)  # OCR numbers read with low confidence
     report.lines = [line.text for line in doc.lines]
     report.claims, report.sums = claims(_prose(doc, sections), tpl)
     report.is_report = _looks_like_report(doc, report)

@@ -10,6 +10,7 @@ from ..template import Table, Template
 from ..text import cell_value, fold
 from .labels import label_index
 from .placement import Slot, Token, alternatives, direct, resolve
+from .settle import LOW_CONFIDENCE
 
 # Table 4 header words: text cells between the "行政复议" anchor and the numbers
 _T4_HEADER = ("行政复议", "行政诉讼", "维持", "纠正", "结果", "审结", "总计", "合计", "起诉", "其他", "复议", "诉讼")
@@ -198,14 +199,19 @@ def _slots(table: Table, rows: tuple[str, ...]) -> list[Slot]:
 
 def _value(tok: Token, status: str | None = None) -> Value:
     v = tok.value
+    if status is None:
+        status = "read" if v.kind == "number" else "blank"
+        if status == "read" and tok.cell.confidence is not None and tok.cell.confidence < LOW_CONFIDENCE:
+            status = "doubtful"  # OCR unsure: settled by the identities or flagged (settle.py)
     return Value(
         v.number,
-        status or ("read" if v.kind == "number" else "blank"),
+        status,
         tok.cell.text,
         tok.cell.line,
         tok.cell.page,
         tok.pos,
         tok.cell.confidence,
+        tok.cell.bbox,
     )
 
 

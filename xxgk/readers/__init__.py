@@ -79,4 +79,9 @@ def register(fmt: str):
     return deco
 
 
+# Readers of the optional formats register themselves on import; their third-party libraries are
+# imported only when a file of that format is read (a core install still imports cleanly).
+from . import image as _image  # noqa: E402,F401
+from . import pdf as _pdf  # noqa: E402,F401
+
 __all__ = ["Document", "ReadError", "load", "read_bytes", "read_path", "read_text", "sniff", "register"]

@@ -1,0 +1,79 @@
+"""Images (PNG, JPEG, TIFF, …) → Document by OCR.  The size is checked from the header before
+the pixels are decoded; every frame of a multi-page TIFF is a page."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+from . import register
+from .errors import ReadError
+
+MAX_PIXELS = 100_000_000  # per page; a scan of an A4 page at 600 dpi is 35 megapixels
+MAX_FRAMES = 200
+
+
+def _pil():
+    try:
+        from PIL import Image, UnidentifiedImageError
+    except ImportError:
+        raise ReadError("识别图片需要安装OCR组件：pip install 'xxgk[ocr]'", "missing-ocr-extra") from None
+    return Image, UnidentifiedImageError
+
+
+def open_image(data: bytes):
+    """The opened (not yet decoded) image, its size checked."""
+    Image, Unidentified = _pil()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own limit follows
+            img = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError:
+        raise ReadError(f"图片过大，超过{MAX_PIXELS // 1_000_000}百万像素上限，请缩小后再读取", "image-too-large") from None
+    except (Unidentified, OSError, ValueError, SyntaxError):
+        raise ReadError("图片文件已损坏或格式无法识别", "image-broken") from None
+    w, h = img.size
+    if w * h > MAX_PIXELS:
+        raise ReadError(
+            f"图片过大（{w}×{h}像素，约{w * h // 1_000_000}百万像素），超过{MAX_PIXELS // 1_000_000}百万像素上限，请缩小后再读取",
+            "image-too-large",
+        )
+    if w < 16 or h < 16:
+        raise ReadError(f"图片过小（{w}×{h}像素），无法识别文字", "image-too-small")
+    return img
+
+
+def frames(data: bytes) -> list:
+    """Every page of the image, decoded to greyscale."""
+    img = open_image(data)
+    out = []
+    try:
+        n = getattr(img, "n_frames", 1)
+        if n > MAX_FRAMES:
+            raise ReadError(f"图片页数过多（{n}页），超过{MAX_FRAMES}页上限", "image-too-many-pages")
+        for k in range(n):
+            img.seek(k)
+            img.load()
+            w, h = img.size
+            if w * h > MAX_PIXELS:
+                raise ReadError(f"图片第{k + 1}页过大（{w}×{h}像素），超过上限", "image-too-large")
+            out.append(img.convert("L"))
+    except ReadError:
+        raise
+    except Exception:  # truncated or corrupt pixel data shows only when decoding
+        raise ReadError("图片文件已损坏或不完整，无法解码", "image-broken") from None
+    return out
+
+
+@register("image")
+def read_image(data: bytes, name: str = ""):
+    from . import ocr
+    from .layout import build
+
+    if not ocr.available():
+        raise ReadError("识别图片需要安装OCR组件：pip install 'xxgk[ocr]'", "missing-ocr-extra")
+    pages = [ocr.ocr_page(img, k + 1) for k, img in enumerate(frames(data))]
+    doc = build(pages, "image")
+    if not any(line.text.strip() for line in doc.lines):
+        raise ReadError("图片中没有识别出文字", "image-no-text")
+    return doc

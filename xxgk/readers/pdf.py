@@ -1,0 +1,191 @@
+"""PDF → Document with pypdfium2 (PDFium): the glyphs of the text layer with their boxes and the
+ruling lines (path objects) of every page, rebuilt into lines and tables by `layout`.  A page
+without a text layer (a scan) goes to OCR when the `ocr` extra is installed."""
+
+from __future__ import annotations
+
+import re
+
+from . import register
+from .errors import ReadError
+from .layout import PageContent, Piece, Rule, build
+
+MAX_PAGES = 500
+_RULE_THICKNESS = 3.0  # points: a path thinner than this is a ruling line
+
+
+def _pdfium():
+    try:
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as raw
+    except ImportError:
+        raise ReadError("读取PDF需要安装PDF组件：pip install 'xxgk[pdf]'", "missing-pdf-extra") from None
+    return pdfium, raw
+
+
+def open_pdf(data: bytes):
+    pdfium, raw = _pdfium()
+    try:
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        text = str(exc).lower()
+        if "password" in text or "security" in text:
+            raise ReadError("PDF已加密（需要密码），无法读取，请提供未加密的文件", "pdf-encrypted") from None
+        if re.search(rb"/Count\s*0\b", data) and not re.search(rb"/Type\s*/Page\b", data):
+            raise ReadError("PDF没有任何页面", "pdf-no-pages") from None  # PDFium refuses a page tree of none
+        raise ReadError("PDF文件已损坏或不完整，无法打开", "pdf-broken") from None
+    if len(doc) == 0:
+        doc.close()
+        raise ReadError("PDF没有任何页面", "pdf-no-pages")
+    if len(doc) > MAX_PAGES:
+        doc.close()
+        raise ReadError(f"PDF页数过多（{len(doc)}页），超过{MAX_PAGES}页上限", "pdf-too-many-pages")
+    return doc
+
+
+def _size(page) -> tuple[float, float]:
+    """Width and height of the page's own coordinate space (glyph boxes are given in it, before
+    the page's /Rotate, whereas PDFium reports the size after it)."""
+    w, h = page.get_width(), page.get_height()
+    return (h, w) if page.get_rotation() in (90, 270) else (w, h)
+
+
+def _glyphs(page) -> list[Piece]:
+    _, height = _size(page)
+    tp = page.get_textpage()
+    try:
+        n = tp.count_chars()
+        text = tp.get_text_range(0, n) if n else ""
+        out = []
+        for i, ch in enumerate(text):
+            if ch.isspace() or ch == "\ufffe":
+                continue
+            left, bottom, right, top = tp.get_charbox(i, loose=True)
+            if right <= left:
+                continue
+            out.append(Piece(ch, left, height - top, right, height - bottom))
+        return out
+    finally:
+        tp.close()
+
+
+def _rules(page, raw) -> list[Rule]:
+    """Ruling lines: thin path objects, and the four edges of stroked rectangles."""
+    _, height = _size(page)
+    out = []
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        w, h = right - left, top - bottom
+        y0, y1 = height - top, height - bottom
+        if w <= _RULE_THICKNESS or h <= _RULE_THICKNESS:
+            if max(w, h) > _RULE_THICKNESS:
+                out.append(Rule(left, y0, right, y1))
+        elif raw.FPDFPath_CountSegments(obj.raw) <= 5:
+            out += [Rule(left, y0, right, y0), Rule(left, y1, right, y1), Rule(left, y0, left, y1), Rule(right, y0, right, y1)]
+        else:  # a whole grid drawn as one path: its straight axis-parallel segments
+            out += _segments(obj, raw, height)
+    return out
+
+
+def _segments(obj, raw, height: float) -> list[Rule]:
+    import ctypes
+
+    m = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetMatrix(obj.raw, m):
+        return []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    out, prev, start = [], None, None
+    for i in range(raw.FPDFPath_CountSegments(obj.raw)):
+        seg = raw.FPDFPath_GetPathSegment(obj.raw, i)
+        if not raw.FPDFPathSegment_GetPoint(seg, x, y):
+            continue
+        px, py = m.a * x.value + m.c * y.value + m.e, m.b * x.value + m.d * y.value + m.f
+        kind = raw.FPDFPathSegment_GetType(seg)
+        if kind == raw.FPDF_SEGMENT_LINETO and prev is not None:
+            out += _axis_rule(prev, (px, py), height)
+        if kind == raw.FPDF_SEGMENT_MOVETO:
+            start = (px, py)
+        prev = (px, py)
+        if raw.FPDFPathSegment_GetClose(seg) and start is not None:
+            out += _axis_rule(prev, start, height)
+            prev = start
+    return out
+
+
+def _axis_rule(a, b, height: float) -> list[Rule]:
+    (x0, y0), (x1, y1) = a, b
+    if abs(y0 - y1) <= 0.5 and abs(x1 - x0) > _RULE_THICKNESS:
+        return [Rule(min(x0, x1), height - y0, max(x0, x1), height - y0)]
+    if abs(x0 - x1) <= 0.5 and abs(y1 - y0) > _RULE_THICKNESS:
+        return [Rule(x0, height - max(y0, y1), x0, height - min(y0, y1))]
+    return []
+
+
+@register("pdf")
+def read_pdf(data: bytes, name: str = ""):
+    _, raw = _pdfium()
+    doc = open_pdf(data)
+    pages: list[PageContent] = []
+    scanned: list[int] = []
+    warnings: list[str] = []
+    notes: list[tuple[str, str, dict]] = []
+    try:
+        for k in range(len(doc)):
+            page = doc[k]
+            try:
+                glyphs = _glyphs(page)
+                if glyphs:
+                    pages.append(PageContent(k + 1, *_size(page), glyphs, _rules(page, raw)))
+                else:
+                    scanned.append(k)
+                    pages.append(PageContent(k + 1, *_size(page), []))
+            finally:
+                page.close()
+        if scanned:
+            ocr_pages = _ocr_pages(doc, scanned, all_scanned=len(scanned) == len(doc))
+            if ocr_pages is None:
+                warnings.append(f"第{'、'.join(str(k + 1) for k in scanned)}页是扫描图像，未安装OCR组件，未能识别")
+                notes.append((
+                    "SCANNED_PAGE_SKIPPED",
+                    f"第{'、'.join(str(k + 1) for k in scanned)}页是扫描图像、没有文字层，未安装OCR组件，该页内容未读取"
+                    "（安装：pip install 'xxgk[ocr]'）",
+                    {"pages": [k + 1 for k in scanned]},
+                ))
+            else:
+                for k, content in zip(scanned, ocr_pages):
+                    pages[k] = content
+    except ReadError:
+        raise
+    except Exception as exc:  # PDFium failing half-way through a damaged file
+        raise ReadError(f"PDF文件已损坏，读取中断（{type(exc).__name__}）", "pdf-broken") from None
+    finally:
+        doc.close()
+    out = build(pages, "pdf", warnings)
+    out.notes.extend(notes)
+    if scanned and len(scanned) == len(pages):
+        out.format = "image"
+    if not any(line.text.strip() for line in out.lines):
+        raise ReadError("PDF中没有可读取的文字", "pdf-no-text")
+    return out
+
+
+def _ocr_pages(doc, scanned: list[int], all_scanned: bool):
+    """OCR the scanned pages; None when the ocr extra is missing and some page has text."""
+    try:
+        from . import ocr
+    except ImportError:
+        ocr = None
+    if ocr is None or not ocr.available():
+        if all_scanned:
+            raise ReadError("该PDF是扫描图像、没有文字层；识别需要安装OCR组件：pip install 'xxgk[ocr]'", "missing-ocr-extra")
+        return None
+    out = []
+    for k in scanned:
+        page = doc[k]
+        try:
+            scale = ocr.DPI / 72
+            img = page.render(scale=scale, grayscale=True).to_pil().convert("L")
+            out.append(ocr.ocr_page(img, k + 1))
+        finally:
+            page.close()
+    return out
