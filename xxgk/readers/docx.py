@@ -1,0 +1,259 @@
+"""DOCX → Document, straight from the package's XML with lxml.
+
+python-docx would cost an object per run and still leave the work that matters here to us
+(vMerge expansion, text boxes, list numbering), so the reader walks ``word/document.xml``
+itself: body paragraphs and tables in document order, text boxes after the paragraph that anchors
+them, tables nested in tables or text boxes (a table holding tables is page layout: its cells are
+read as body text, only the innermost tables become Tables), merged cells (``gridSpan``,
+``vMerge``, ``gridBefore``) expanded by `grid.expand`, and list numbering (``w:numPr``, direct or
+through the paragraph style) rebuilt from ``numbering.xml`` so that headings keep their 一、/（一）/1.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from ..document import Cell, Document, Line, Table
+from ..text import to_simplified
+from . import register
+from .errors import ReadError
+from .grid import expand, row_text
+from .numbering import Numbering
+
+try:
+    from lxml import etree
+except ImportError:  # pragma: no cover - the `formats` extra is not installed
+    etree = None
+
+MAX_PART = 64 * 1024 * 1024  # decompressed size of one XML part; more is a zip bomb, not a report
+MAX_RATIO = 200  # decompressed/compressed: Word XML compresses ~10:1, bombs by thousands
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_P, _TBL, _TR, _TC, _R, _T = W + "p", W + "tbl", W + "tr", W + "tc", W + "r", W + "t"
+_TXBX = W + "txbxContent"
+_BREAKS = {W + "br", W + "cr"}
+_SKIP = {W + "pPr", W + "rPr", W + "del", W + "delText", W + "instrText", W + "moveFrom", MC + "Fallback",
+         W + "sectPr", W + "tblPr", W + "tblGrid", W + "trPr", W + "tcPr", W + "commentReference",
+         W + "footnoteReference", W + "endnoteReference"}
+_WS = re.compile(r"[ \t\u00a0\u3000]+")
+
+
+def _part(z: zipfile.ZipFile, name: str) -> bytes | None:
+    try:
+        info = z.getinfo(name)
+    except KeyError:
+        return None
+    if info.file_size > MAX_PART or (info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1024 * 1024):
+        raise ReadError("DOCX 文件内容异常（解压后过大，疑似压缩炸弹），已拒绝读取", "zip-bomb")
+    try:
+        with z.open(info) as f:
+            data = f.read(MAX_PART + 1)  # the header's size may lie: cap what is actually inflated
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, NotImplementedError):
+        raise ReadError("DOCX 文件已损坏（压缩内容无法解开）", "corrupt-docx") from None
+    if len(data) > MAX_PART:
+        raise ReadError("DOCX 文件内容异常（解压后过大，疑似压缩炸弹），已拒绝读取", "zip-bomb")
+    return data
+
+
+def _xml(data: bytes, what: str):
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, huge_tree=False)
+    try:
+        return etree.fromstring(data, parser)
+    except (etree.XMLSyntaxError, ValueError):
+        raise ReadError(f"DOCX 文件已损坏（{what} 不是有效的 XML）", "corrupt-docx") from None
+
+
+def _main_part(z: zipfile.ZipFile) -> str:
+    """The main document part named by the package relationships (almost always word/document.xml)."""
+    rels = _part(z, "_rels/.rels")
+    if rels:
+        m = re.search(rb'Type="[^"]*/officeDocument"[^>]*Target="/?([^"]+)"|Target="/?([^"]+)"[^>]*Type="[^"]*/officeDocument"', rels)
+        if m:
+            return (m.group(1) or m.group(2)).decode("utf-8", "replace")
+    return "word/document.xml"
+
+
+class _Reader:
+    def __init__(self, numbering: Numbering):
+        self.numbering = numbering
+        self.lines: list[Line] = []
+        self.tables: list[Table] = []
+        self.para = 0  # paragraphs seen, in document order
+
+    # -- text ----------------------------------------------------------------------------------
+    def _runs(self, el, parts: list[str], boxes: list) -> None:
+        for child in el:
+            tag = child.tag
+            if tag == _T:
+                parts.append(child.text or "")
+            elif tag == W + "tab":
+                parts.append(" ")
+            elif tag in _BREAKS:
+                parts.append("\n")
+            elif tag == W + "noBreakHyphen":
+                parts.append("-")
+            elif tag == _TXBX:
+                boxes.append(child)
+            elif tag in _SKIP or not isinstance(tag, str):
+                continue
+            else:
+                self._runs(child, parts, boxes)
+
+    def paragraph_text(self, p, boxes: list) -> str:
+        self.para += 1
+        parts: list[str] = []
+        self._runs(p, parts, boxes)
+        text = "".join(parts)
+        prefix = self.numbering.label(p)
+        return prefix + text if prefix and text.strip() else text
+
+    def emit(self, text: str) -> None:
+        for piece in text.split("\n"):
+            piece = _WS.sub(" ", piece).strip()
+            if piece:
+                self.lines.append(Line(len(self.lines) + 1, piece))
+
+    # -- blocks --------------------------------------------------------------------------------
+    def block(self, container) -> None:
+        for child in container:
+            tag = child.tag
+            if tag == _P:
+                boxes: list = []
+                self.emit(self.paragraph_text(child, boxes))
+                for box in boxes:
+                    self.block(box)
+            elif tag == _TBL:
+                self.table(child)
+            elif tag == MC + "AlternateContent":
+                choice = child.find(MC + "Choice")
+                if choice is not None:
+                    self.block(choice)
+            elif tag in _SKIP or not isinstance(tag, str):
+                continue
+            else:  # w:sdt / w:sdtContent / w:customXml / w:ins …: read what they hold
+                self.block(child)
+
+    def table(self, tbl) -> None:
+        if next(tbl.iterdescendants(_TBL), None) is not None:
+            for tc in tbl.iter(_TC):  # a layout table: its cells are body text (nested ones included)
+                if tc.getparent().getparent() is tbl:
+                    self.block(tc)
+            return
+        first = len(self.lines) + 1
+        raw: list[list[tuple[int | None, Cell]]] = []
+        lines: list[int] = []
+        origins: dict[int, Cell] = {}  # grid column → cell a vMerge below it continues
+        for tr in _rows(tbl):
+            no = first + len(raw)
+            col = _val_int(tr.find(f"{W}trPr/{W}gridBefore"), 0)
+            cells: list[tuple[int | None, Cell]] = []
+            for tc in tr.iter(_TC):  # (a data table holds no nested table: every w:tc is this row's)
+                pr = tc.find(W + "tcPr")
+                span = max(1, _val_int(pr.find(W + "gridSpan") if pr is not None else None, 1))
+                vmerge = pr.find(W + "vMerge") if pr is not None else None
+                start_para = self.para + 1
+                text = self.cell_text(tc)
+                if vmerge is not None and vmerge.get(W + "val", "continue") == "continue" and col in origins:
+                    origins[col].rowspan += 1  # covered: expand() fills the slot
+                else:
+                    cell = Cell(text, line=no, colspan=span, para=start_para)
+                    cells.append((col, cell))
+                    for c in range(col, col + span):
+                        origins[c] = cell
+                col += span
+            raw.append(cells)
+            lines.append(no)
+        if not raw:
+            return
+        rows = expand(raw, lines)
+        for row, no in zip(rows, lines):
+            self.lines.append(Line(no, row_text(row), in_table=True))
+        self.tables.append(Table(rows, first_line=first, last_line=first + len(rows) - 1, rows_known=True, padded=False))
+
+    def cell_text(self, tc) -> str:
+        parts = []
+        for p in _paragraphs(tc):
+            boxes: list = []
+            t = _WS.sub(" ", self.paragraph_text(p, boxes)).strip()
+            if t:
+                parts.append(t)
+        out = ""
+        for part in parts:
+            if out and out[-1].isascii() and out[-1].isalnum() and part[0].isascii() and part[0].isalnum():
+                out += " "
+            out += part
+        return out.replace("\n", "")
+
+
+def _paragraphs(container):
+    """The paragraphs of a table cell in order (content controls entered, fallbacks skipped)."""
+    for child in container:
+        tag = child.tag
+        if tag == _P:
+            yield child
+        elif tag == MC + "AlternateContent":
+            choice = child.find(MC + "Choice")
+            if choice is not None:
+                yield from _paragraphs(choice)
+        elif tag not in _SKIP and tag != _TBL and isinstance(tag, str):
+            yield from _paragraphs(child)
+
+
+def _rows(tbl):
+    for child in tbl:
+        if child.tag == _TR:
+            yield child
+        elif child.tag in (W + "sdt", W + "customXml"):
+            yield from child.iter(_TR)
+
+
+def _val_int(el, default: int) -> int:
+    if el is None:
+        return default
+    try:
+        return int(el.get(W + "val", default))
+    except ValueError:
+        return default
+
+
+def read_package(data: bytes) -> tuple[object, Numbering]:
+    """The main document's XML root and the numbering definitions, or a one-line ReadError."""
+    if etree is None:
+        raise ReadError("读取 DOCX 需要安装可选组件：pip install 'xxgk[formats]'", "missing-extra")
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise ReadError("DOCX 文件已损坏（不是完整的 zip 压缩包）", "corrupt-docx") from None
+    with z:
+        main = _main_part(z)
+        xml = _part(z, main)
+        if xml is None:
+            raise ReadError("不是有效的 DOCX 文件（缺少正文 word/document.xml）", "docx-no-document")
+        root = _xml(xml, "正文")
+        numbering = _part(z, "word/numbering.xml")
+        styles = _part(z, "word/styles.xml")
+        numbering_root = _xml(numbering, "编号定义") if numbering else None
+        styles_root = _xml(styles, "样式") if styles else None
+    return root, Numbering(numbering_root, styles_root)
+
+
+@register("docx")
+def read_docx(data: bytes, name: str = "") -> Document:
+    root, numbering = read_package(data)
+    body = root.find(W + "body")
+    if body is None:
+        raise ReadError("不是有效的 DOCX 文件（正文为空）", "docx-no-document")
+    reader = _Reader(numbering)
+    reader.block(body)
+    if not reader.lines:
+        raise ReadError("DOCX 文件中没有文字内容", "empty")
+    for line in reader.lines:
+        line.text = to_simplified(line.text)
+    for table in reader.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                cell.text = to_simplified(cell.text)
+    return Document(lines=reader.lines, tables=reader.tables, format="docx", encoding=None, layout="docx")
