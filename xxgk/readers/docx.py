@@ -63,7 +63,7 @@ def _xml(data: bytes, what: str):
     try:
         return etree.fromstring(data, parser)
     except (etree.XMLSyntaxError, ValueError):
-        raise ReadError(f"DOCX 文件已损坏（{what} 不是有效的 XML）", "corrupt-docx") from None
+        raise ReadError(f"DOCX 文件已损坏（{what}不是有效的 XML）", "corrupt-docx") from None
 
 
 def _main_part(z: zipfile.ZipFile) -> str:
