@@ -58,7 +58,12 @@ def _part(z: zipfile.ZipFile, name: str) -> bytes | None:
     return data
 
 
+_STRICT = b"http://purl.oclc.org/ooxml/wordprocessingml/main"  # "Strict Open XML" documents
+_TRANSITIONAL = W[1:-1].encode()
+
+
 def _xml(data: bytes, what: str):
+    data = data.replace(_STRICT, _TRANSITIONAL)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, huge_tree=False)
     try:
         return etree.fromstring(data, parser)
