@@ -360,3 +360,25 @@ def test_sniff_html_without_doctype():
     assert sniff(to_html(rep, 6, doctype=False)) == "html"
     assert sniff(b"  <div><p>\xe6\x94\xbf\xe5\xba\x9c</p><table><tr><td>1</td></tr></table></div>") == "html"
     assert sniff(b"<p>x</p>", "page.shtml") == "html"
+
+
+def test_html_utf8_with_a_stray_byte_keeps_its_declared_encoding():
+    page = '<html><head><meta charset="utf-8"></head><body><p>政府信息公开工作年度报告</p><p>第二段</p></body></html>'
+    data = page.encode("utf-8").replace("第二段".encode(), b"\xff" + "第二段".encode())
+    doc = read_bytes(data, "s.html")
+    assert (doc.encoding, [line.text for line in doc.lines]) == ("utf-8", ["政府信息公开工作年度报告", "\ufffd第二段"])
+    assert doc.warnings == ["网页含少量无法按声明的编码解码的字节，已用替换字符代替"]
+
+
+def test_without_the_formats_extra_the_message_names_it(monkeypatch):
+    from xxgk.readers import docx as docx_reader
+    from xxgk.readers import html as html_reader
+
+    monkeypatch.setattr(html_reader, "lxml", None)
+    monkeypatch.setattr(docx_reader, "etree", None)
+    rep = random_report(random.Random(9), "2021")
+    for data, name in ((to_html(rep, 9), "r.html"), (to_docx(rep, 9), "r.docx")):
+        with pytest.raises(ReadError) as exc:
+            parse_bytes(data, name)
+        assert exc.value.reason == "missing-extra"
+        assert str(exc.value) == f"读取 {name[2:].upper()} 需要安装可选组件：pip install 'xxgk[formats]'"

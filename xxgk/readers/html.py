@@ -67,8 +67,14 @@ def decode_html(data: bytes) -> tuple[str, str, list[str]]:
     if declared and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode(declared), declared, []
-        except (LookupError, UnicodeDecodeError):
-            pass  # declared wrongly (a GBK page saying utf-8, or a name Python does not know)
+        except LookupError:
+            pass  # a name Python does not know
+        except UnicodeDecodeError:
+            # a few bad bytes in a page that is otherwise what it says, or declared wrongly
+            # (a GBK page saying utf-8, common with CMS templates): detection decides
+            text = data.decode(declared, errors="replace")
+            if text.count("\ufffd") <= max(2, len(text) // 2000):
+                return text, declared, ["网页含少量无法按声明的编码解码的字节，已用替换字符代替"]
     return decode(data)
 
 

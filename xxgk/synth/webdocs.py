@@ -71,7 +71,8 @@ def table_segments(grid: Grid, split: bool, rng: random.Random) -> list[Seg]:
         return [segment(grid, 0, n)]
     cut = rng.randint(heads + 2, n - 2)
     first = segment(grid, 0, cut)
-    second = segment(grid, 0, heads) + segment(grid, cut, n, rng.choice(("text", "blank")))
+    rest = segment(grid, cut, n, rng.choice(("text", "blank")))
+    second = segment(grid, 0, heads) + rest if rng.random() < 0.7 else rest  # header repeated, or not
     return [first, second]
 
 
@@ -350,7 +351,7 @@ def to_docx(
         for k, seg in enumerate(segs):
             if k:
                 xml += _p("") if rng.random() < 0.5 else ""  # Word may or may not keep a paragraph between
-            xml += _docx_table(seg, grid.width, _header_rows(key) if split else 0)
+            xml += _docx_table(seg, grid.width, _header_rows(key) if k == 0 else 0)  # Word's "repeat header rows"
         if key == "active" and nested:
             xml = ('<w:tbl><w:tblPr><w:tblW w:w="5000" w:type="pct"/></w:tblPr><w:tblGrid><w:gridCol w:w="9000"/>'
                    f"</w:tblGrid><w:tr><w:tc>{_p('（单位：件）')}{xml}{_p('')}</w:tc></w:tr></w:tbl>")
