@@ -153,12 +153,13 @@ class _Reader:
         origins: dict[int, Cell] = {}  # grid column → cell a vMerge below it continues
         for tr in _rows(tbl):
             no = first + len(raw)
-            col = _val_int(tr.find(f"{W}trPr/{W}gridBefore"), 0)
+            trpr = _child(tr, W + "trPr")
+            col = _val_int(_child(trpr, W + "gridBefore"), 0)
             cells: list[tuple[int | None, Cell]] = []
             for tc in tr.iter(_TC):  # (a data table holds no nested table: every w:tc is this row's)
-                pr = tc.find(W + "tcPr")
-                span = max(1, _val_int(pr.find(W + "gridSpan") if pr is not None else None, 1))
-                vmerge = pr.find(W + "vMerge") if pr is not None else None
+                pr = _child(tc, W + "tcPr")
+                span = max(1, _val_int(_child(pr, W + "gridSpan"), 1))
+                vmerge = _child(pr, W + "vMerge")
                 start_para = self.para + 1
                 text = self.cell_text(tc)
                 if vmerge is not None and vmerge.get(W + "val", "continue") == "continue" and col in origins:
@@ -213,6 +214,15 @@ def _rows(tbl):
             yield child
         elif child.tag in (W + "sdt", W + "customXml"):
             yield from child.iter(_TR)
+
+
+def _child(el, tag: str):
+    """The first child with this tag (cheaper than lxml's find(), which goes through ElementPath)."""
+    if el is not None:
+        for child in el:
+            if child.tag == tag:
+                return child
+    return None
 
 
 def _val_int(el, default: int) -> int:

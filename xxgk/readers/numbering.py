@@ -17,6 +17,7 @@ _TIANGAN = "甲乙丙丁戊己庚辛壬癸"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
           (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+_PPR = W + "pPr"
 _PLACEHOLDER = re.compile(r"%([1-9])")
 
 
@@ -141,7 +142,7 @@ class Numbering:
     def label(self, p) -> str:
         if not self.nums:
             return ""
-        ppr = p.find(W + "pPr")
+        ppr = p[0] if len(p) and p[0].tag == _PPR else None  # w:pPr is always a paragraph's first child
         if ppr is None:
             return ""
         num = ppr.find(W + "numPr")
