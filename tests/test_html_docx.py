@@ -382,3 +382,16 @@ def test_without_the_formats_extra_the_message_names_it(monkeypatch):
             parse_bytes(data, name)
         assert exc.value.reason == "missing-extra"
         assert str(exc.value) == f"读取 {name[2:].upper()} 需要安装可选组件：pip install 'xxgk[formats]'"
+
+
+def test_html_title_only_in_the_head_is_kept():
+    rep = random_report(random.Random(12), "2021", zero_share=0.05)
+    page = to_html(rep, 12).decode()
+    page = page.replace(f'<h1 class="title">{rep.title}</h1>', "").replace(
+        f"<title>{rep.title}</title>", f"<title>{rep.title}_某某人民政府门户网站</title>")
+    assert page.count(rep.title) == 1
+    doc = read_bytes(page.encode(), "t.html")
+    assert doc.lines[0].text == rep.title
+    report = parse_bytes(page.encode(), "t.html")
+    assert (report.meta.agency, report.meta.year) == (rep.agency, rep.year)
+    assert _diff(rep, report.to_json(provenance=False)) == []

@@ -244,6 +244,30 @@ def _is_data_table(el) -> bool:
     return True
 
 
+def _build(body, title: str | None = None) -> _Builder:
+    builder = _Builder()
+    if title:
+        builder.buf.append(title)
+        builder.flush()
+    try:
+        builder.walk(body)
+    except RecursionError:
+        raise ReadError("网页结构嵌套过深，无法解析", "bad-html") from None
+    builder.flush()
+    return builder
+
+
+def _page_title(root) -> str | None:
+    """The report's title from <title>, without the site name around it ("…报告_某某人民政府")."""
+    el = root.find(".//title")
+    if el is None:
+        return None
+    for part in re.split(r"\s*(?:[_|｜]|--?|—+)\s*", _clean(el.text_content())):
+        if _TITLE_HINT.search(part) and len(part) <= 70:
+            return part
+    return None
+
+
 @register("html")
 def read_html(data: bytes, name: str = "") -> Document:
     if lxml is None:
@@ -257,13 +281,12 @@ def read_html(data: bytes, name: str = "") -> Document:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError, etree.XMLSyntaxError):
         raise ReadError("网页无法解析（HTML 格式损坏）", "bad-html") from None
-    builder = _Builder()
     body = root.find("body")
-    try:
-        builder.walk(body if body is not None else root)
-    except RecursionError:
-        raise ReadError("网页结构嵌套过深，无法解析", "bad-html") from None
-    builder.flush()
+    builder = _build(body if body is not None else root)
+    title = _page_title(root)
+    if title and not any(_TITLE_HINT.search(line.text) and len(line.text) <= 70 for line in builder.lines[:25]):
+        # the report's title only in <title> (the article starts with its first section): keep it
+        builder = _build(body if body is not None else root, title)
     if not builder.lines:
         raise ReadError("网页中没有文字内容", "empty")
     doc = Document(lines=builder.lines, tables=builder.tables, format="html", encoding=encoding, layout="html")
