@@ -395,3 +395,18 @@ def test_html_title_only_in_the_head_is_kept():
     report = parse_bytes(page.encode(), "t.html")
     assert (report.meta.agency, report.meta.year) == (rep.agency, rep.year)
     assert _diff(rep, report.to_json(provenance=False)) == []
+
+
+@pytest.mark.parametrize(
+    "stream, reason, message",
+    [
+        ("EncryptedPackage", "encrypted", "文件已加密（设有打开密码），请去除密码后再读取"),
+        ("Workbook", "unsupported-format", "是旧版 Excel 表格（.xls），不是年报文档，暂不支持读取"),
+    ],
+)
+def test_ole_files_that_are_not_word_documents_are_refused_without_libreoffice(monkeypatch, stream, reason, message):
+    monkeypatch.setattr(legacy, "soffice", lambda: pytest.fail("LibreOffice must not be started"))
+    data = OLE_DOC.replace("WordDocument".encode("utf-16-le"), stream.encode("utf-16-le"))
+    with pytest.raises(ReadError) as exc:
+        parse_bytes(data, "x.doc")
+    assert (exc.value.reason, str(exc.value)) == (reason, message)

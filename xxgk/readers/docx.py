@@ -19,7 +19,7 @@ from ..document import Cell, Document, Line, Table
 from ..text import to_simplified
 from . import register
 from .errors import ReadError
-from .grid import expand, row_text
+from .grid import expand, join_cell_lines, row_text
 from .numbering import Numbering
 
 try:
@@ -186,12 +186,7 @@ class _Reader:
             t = _WS.sub(" ", self.paragraph_text(p, boxes)).strip()
             if t:
                 parts.append(t)
-        out = ""
-        for part in parts:
-            if out and out[-1].isascii() and out[-1].isalnum() and part[0].isascii() and part[0].isalnum():
-                out += " "
-            out += part
-        return out.replace("\n", "")
+        return join_cell_lines(parts).replace("\n", "")
 
 
 def _paragraphs(container):

@@ -52,3 +52,14 @@ def expand(rows: list[list[tuple[int | None, Cell]]], lines: list[int | None]) -
 def row_text(row: Row) -> str:
     """A table row as one line of text: its cells tab-separated, covered slots empty."""
     return "\t".join("" if cell.spanned else cell.text for cell in row.cells).rstrip("\t")
+
+
+def join_cell_lines(parts: list[str]) -> str:
+    """The paragraphs of one cell as one text: Chinese joins without a space (a label broken
+    across lines in a narrow cell), two Latin letters or digits keep one between them."""
+    out = ""
+    for part in parts:
+        if out and part and out[-1].isascii() and out[-1].isalnum() and part[0].isascii() and part[0].isalnum():
+            out += " "
+        out += part
+    return out

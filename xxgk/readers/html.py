@@ -18,7 +18,7 @@ from ..text import to_simplified
 from . import register
 from .decode import decode
 from .errors import ReadError
-from .grid import expand, row_text
+from .grid import expand, join_cell_lines, row_text
 
 try:
     import lxml.html
@@ -98,7 +98,11 @@ def _clean(text: str) -> str:
 
 
 class _Builder:
-    def __init__(self):
+    """Walks the page's elements, making lines of the text and Tables of the data tables.  Inside
+    a table cell (`in_cell`) nothing is dropped as furniture and there are no tables."""
+
+    def __init__(self, in_cell: bool = False):
+        self.in_cell = in_cell
         self.lines: list[Line] = []
         self.tables: list[Table] = []
         self.buf: list[str] = []
@@ -116,9 +120,11 @@ class _Builder:
         if not isinstance(tag, str):
             return  # comment or processing instruction (its tail is added by the caller)
         tag = tag.lower()
-        if tag in _DROP or ((tag in _JUNK_TAGS or el.get("class") or el.get("id")) and _junk(el)):
+        if tag in _DROP:
             return
-        if tag == "table" and _is_data_table(el):
+        if not self.in_cell and (tag in _JUNK_TAGS or el.get("class") or el.get("id")) and _junk(el):
+            return
+        if tag == "table" and not self.in_cell and _is_data_table(el):
             self.flush()
             self.table(el)
             return
@@ -187,50 +193,15 @@ def _rows(table):
 
 def _cell_text(td) -> str:
     """A cell's text: its paragraphs and line breaks joined (Chinese without a space)."""
-    parts: list[str] = []
-    buf: list[str] = []
-
-    def flush():
-        if buf:
-            t = _clean("".join(buf))
-            buf.clear()
-            if t:
-                parts.append(t)
-
-    def walk(el):
-        tag = el.tag.lower() if isinstance(el.tag, str) else None
-        if tag is None:
-            return
-        if tag in _DROP:
-            return
-        if tag == "br":
-            flush()
-            return
-        block = tag in _BLOCK
-        if block:
-            flush()
-        if el.text:
-            buf.append(el.text)
-        for child in el:
-            walk(child)
-            if child.tail:
-                buf.append(child.tail)
-        if block:
-            flush()
-
+    builder = _Builder(in_cell=True)
     if td.text:
-        buf.append(td.text)
+        builder.buf.append(td.text)
     for child in td:
-        walk(child)
+        builder.walk(child)
         if child.tail:
-            buf.append(child.tail)
-    flush()
-    out = ""
-    for part in parts:
-        if out and out[-1].isascii() and out[-1].isalnum() and part[0].isascii() and part[0].isalnum():
-            out += " "
-        out += part
-    return out
+            builder.buf.append(child.tail)
+    builder.flush()
+    return join_cell_lines([line.text for line in builder.lines])
 
 
 def _is_data_table(el) -> bool:

@@ -16,6 +16,7 @@ from .errors import ReadError
 
 TIMEOUT = 120  # seconds; the first run also creates LibreOffice's profile
 _WORD_STREAM = "WordDocument".encode("utf-16-le")
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")  # a password-protected DOCX/XLSX is an OLE file
 _EXCEL_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
 
 
@@ -50,6 +51,8 @@ def convert_to_docx(data: bytes, suffix: str = ".doc") -> bytes:
 @register("ole")
 def read_ole(data: bytes, name: str = "") -> Document:
     head = data[:1 << 20]
+    if _ENCRYPTED in data:
+        raise ReadError("文件已加密（设有打开密码），请去除密码后再读取", "encrypted")
     if _WORD_STREAM not in data and any(s in head for s in _EXCEL_STREAMS):
         raise ReadError("是旧版 Excel 表格（.xls），不是年报文档，暂不支持读取", "unsupported-format")
     from .docx import read_docx
