@@ -26,7 +26,9 @@ try:
 except ImportError:  # pragma: no cover - the `formats` extra is not installed
     lxml = None
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)|^\s*<\?xml[^>]+?encoding\s*=\s*["']([A-Za-z0-9_\-]+)""", re.I
+)
 # legacy Chinese encodings are read as their superset
 _ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030", "gb_2312-80": "gb18030",
             "big5": "big5hkscs", "utf8": "utf-8", "unicode": "utf-8"}
@@ -55,7 +57,7 @@ def _charset(data: bytes) -> str | None:
     m = _META_CHARSET.search(data[:8192])
     if not m:
         return None
-    name = m.group(1).decode("ascii", "replace").lower()
+    name = (m.group(1) or m.group(2)).decode("ascii", "replace").lower()
     return _ALIASES.get(name, name)
 
 
