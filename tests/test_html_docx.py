@@ -416,4 +416,4 @@ def test_xhtml_encoding_declaration_is_honoured():
     page = '<?xml version="1.0" encoding="big5"?>\n<html><body><p>政府資訊公開工作年度報告</p></body></html>'
     doc = read_bytes(page.encode("big5"), "x.xhtml")
     # the declared name (read as its HKSCS superset), not the detector's "big5"
-    assert (doc.encoding, [line.text for line in doc.lines]) == ("big5hkscs", ["政府信息公开工作年度报告"])
+    assert (doc.encoding, [line.text for line in doc.lines]) == ("big5hkscs", ["政府资讯公开工作年度报告"])
