@@ -417,3 +417,13 @@ def test_xhtml_encoding_declaration_is_honoured():
     doc = read_bytes(page.encode("big5"), "x.xhtml")
     # the declared name (read as its HKSCS superset), not the detector's "big5"
     assert (doc.encoding, [line.text for line in doc.lines]) == ("big5hkscs", ["政府资讯公开工作年度报告"])
+
+
+def test_docx_text_box_in_a_table_cell_is_read_after_the_table():
+    box = ('<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx><w:txbxContent>'
+           "<w:p><w:r><w:t>框内</w:t></w:r></w:p></w:txbxContent></wps:txbx></w:drawing></mc:Choice>"
+           "</mc:AlternateContent></w:r>")
+    body = (f"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>甲</w:t></w:r>{box}</w:p></w:tc>{_tc('1')}</w:tr></w:tbl>"
+            "<w:p><w:r><w:t>表后</w:t></w:r></w:p>")
+    doc = read_bytes(package(document_xml(body)), "c.docx")
+    assert [(line.text, line.in_table) for line in doc.lines] == [("甲\t1", True), ("框内", False), ("表后", False)]

@@ -151,6 +151,7 @@ class _Reader:
         raw: list[list[tuple[int | None, Cell]]] = []
         lines: list[int] = []
         origins: dict[int, Cell] = {}  # grid column → cell a vMerge below it continues
+        boxes: list = []  # text boxes anchored in cells: read after the table
         for tr in _rows(tbl):
             no = first + len(raw)
             trpr = _child(tr, W + "trPr")
@@ -161,7 +162,7 @@ class _Reader:
                 span = max(1, _val_int(_child(pr, W + "gridSpan"), 1))
                 vmerge = _child(pr, W + "vMerge")
                 start_para = self.para + 1
-                text = self.cell_text(tc)
+                text = self.cell_text(tc, boxes)
                 if vmerge is not None and vmerge.get(W + "val", "continue") == "continue" and col in origins:
                     origins[col].rowspan += 1  # covered: expand() fills the slot
                 else:
@@ -172,17 +173,17 @@ class _Reader:
                 col += span
             raw.append(cells)
             lines.append(no)
-        if not raw:
-            return
-        rows = expand(raw, lines)
-        for row, no in zip(rows, lines):
-            self.lines.append(Line(no, row_text(row), in_table=True))
-        self.tables.append(Table(rows, first_line=first, last_line=first + len(rows) - 1, rows_known=True, padded=False))
+        if raw:
+            rows = expand(raw, lines)
+            for row, no in zip(rows, lines):
+                self.lines.append(Line(no, row_text(row), in_table=True))
+            self.tables.append(Table(rows, first_line=first, last_line=first + len(rows) - 1, rows_known=True, padded=False))
+        for box in boxes:
+            self.block(box)
 
-    def cell_text(self, tc) -> str:
+    def cell_text(self, tc, boxes: list) -> str:
         parts = []
         for p in _paragraphs(tc):
-            boxes: list = []
             t = _WS.sub(" ", self.paragraph_text(p, boxes)).strip()
             if t:
                 parts.append(t)

@@ -178,7 +178,7 @@ class Numbering:
             if lv is None:
                 return ""
             n = counters.get(k, lv.start)
-            return format_number(n, "decimal" if level.legal and k != ilvl else lv.fmt)
+            return format_number(n, "decimal" if level.legal else lv.fmt)
 
         return _PLACEHOLDER.sub(render, level.text)
 
