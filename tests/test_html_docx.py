@@ -427,3 +427,33 @@ def test_docx_text_box_in_a_table_cell_is_read_after_the_table():
             "<w:p><w:r><w:t>表后</w:t></w:r></w:p>")
     doc = read_bytes(package(document_xml(body)), "c.docx")
     assert [(line.text, line.in_table) for line in doc.lines] == [("甲\t1", True), ("框内", False), ("表后", False)]
+
+
+def test_docx_with_an_embedded_web_page_alt_chunk():
+    from xxgk.synth.webdocs import to_docx_altchunk
+
+    rep = random_report(random.Random(14), "2019", zero_share=0.05)
+    data = to_docx_altchunk(rep, 14, encoding="gbk", declare=True, split=True)
+    assert sniff(data) == "docx"
+    doc = read_bytes(data, "a.docx")
+    assert doc.lines[0].text == "（本文由网页导出）" and [line.no for line in doc.lines] == list(range(1, len(doc.lines) + 1))
+    for table in doc.tables:
+        assert all(doc.lines[c.line - 1].in_table for row in table.rows for c in row.cells)
+    report = parse_bytes(data, "a.docx")
+    assert (report.source.format, report.meta.agency, report.meta.year) == ("docx", rep.agency, rep.year)
+    assert _diff(rep, report.to_json(provenance=False)) == []
+    assert _findings(report) == _findings(_as_text(rep, ""))
+
+
+def test_docx_alt_chunk_in_mht_form():
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    mht = MIMEMultipart("related")
+    mht.attach(MIMEText("<html><body><p>某镇2024年政府信息公开工作年度报告</p><table><tr><td>规章</td><td>3</td></tr></table>"
+                        "</body></html>", "html", "gb2312"))
+    body = '<w:p><w:r><w:t>前言</w:t></w:r></w:p><w:altChunk r:id="rIdChunk1"/><w:p><w:r><w:t>结语</w:t></w:r></w:p>'
+    doc = read_bytes(package(document_xml(body), chunks={"rIdChunk1": mht.as_bytes()}), "m.docx")
+    assert [(line.no, line.text, line.in_table) for line in doc.lines] == [
+        (1, "前言", False), (2, "某镇2024年政府信息公开工作年度报告", False), (3, "规章\t3", True), (4, "结语", False)]
+    assert [[(c.text, c.line) for c in row.cells] for row in doc.tables[0].rows] == [[("规章", 3), ("3", 3)]]

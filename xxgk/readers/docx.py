@@ -32,6 +32,7 @@ MAX_RATIO = 200  # decompressed/compressed: Word XML compresses ~10:1, bombs by 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _P, _TBL, _TR, _TC, _R, _T = W + "p", W + "tbl", W + "tr", W + "tc", W + "r", W + "t"
 _TXBX = W + "txbxContent"
 _BREAKS = {W + "br", W + "cr"}
@@ -82,8 +83,9 @@ def _main_part(z: zipfile.ZipFile) -> str:
 
 
 class _Reader:
-    def __init__(self, numbering: Numbering):
+    def __init__(self, numbering: Numbering, chunks: dict[str, bytes] | None = None):
         self.numbering = numbering
+        self.chunks = chunks or {}  # altChunk relationship id → the embedded part's bytes
         self.lines: list[Line] = []
         self.tables: list[Table] = []
         self.para = 0  # paragraphs seen, in document order
@@ -136,10 +138,38 @@ class _Reader:
                 choice = child.find(MC + "Choice")
                 if choice is not None:
                     self.block(choice)
+            elif tag == W + "altChunk":
+                self.alt_chunk(child)
             elif tag in _SKIP or not isinstance(tag, str):
                 continue
             else:  # w:sdt / w:sdtContent / w:customXml / w:ins …: read what they hold
                 self.block(child)
+
+    def alt_chunk(self, el) -> None:
+        """An embedded HTML (or MHT) part some web editors and OA systems write instead of Word
+        paragraphs: read by the HTML reader, its lines and tables put here in document order."""
+        data = self.chunks.get(el.get(R + "id"))
+        if not data:
+            return
+        html = _mht_html(data) if data.lstrip()[:64].lower().startswith((b"mime-version", b"content-type")) else data
+        try:
+            from .html import read_html
+
+            doc = read_html(html or b"")
+        except ReadError:
+            return  # an empty or unreadable chunk: the rest of the document is still read
+        offset = len(self.lines)
+        for line in doc.lines:
+            line.no += offset
+            self.lines.append(line)
+        for table in doc.tables:
+            table.first_line = (table.first_line or 0) + offset
+            table.last_line = (table.last_line or 0) + offset
+            for row in table.rows:
+                for cell in row.cells:
+                    if cell.line is not None:
+                        cell.line += offset
+            self.tables.append(table)
 
     def table(self, tbl) -> None:
         if next(tbl.iterdescendants(_TBL), None) is not None:
@@ -230,8 +260,46 @@ def _val_int(el, default: int) -> int:
         return default
 
 
-def read_package(data: bytes) -> tuple[object, Numbering]:
-    """The main document's XML root and the numbering definitions, or a one-line ReadError."""
+def _mht_html(data: bytes) -> bytes | None:
+    """The HTML part of an MHT (MIME) document."""
+    import email
+
+    message = email.message_from_bytes(data)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True)
+            charset = part.get_content_charset()
+            if payload and charset and b"charset" not in payload[:4096].lower():
+                payload = f'<meta charset="{charset}">'.encode() + payload
+            return payload
+    return None
+
+
+def _chunks(z: zipfile.ZipFile, main: str) -> dict[str, bytes]:
+    """altChunk relationship id → part bytes, from the main part's relationships."""
+    folder, _, file = main.rpartition("/")
+    rels = _part(z, f"{folder}/_rels/{file}.rels" if folder else f"_rels/{file}.rels")
+    out: dict[str, bytes] = {}
+    if not rels:
+        return out
+    for m in re.finditer(rb"<Relationship\b[^>]*>", rels):
+        tag = m.group(0)
+        if b"/aFChunk" not in tag:
+            continue
+        rid = re.search(rb'\bId="([^"]+)"', tag)
+        target = re.search(rb'\bTarget="([^"]+)"', tag)
+        if rid and target:
+            t = target.group(1).decode("utf-8", "replace")
+            path = t.lstrip("/") if t.startswith("/") else (f"{folder}/{t}" if folder else t)
+            part = _part(z, path)
+            if part:
+                out[rid.group(1).decode()] = part
+    return out
+
+
+def read_package(data: bytes) -> tuple[object, Numbering, dict[str, bytes]]:
+    """The main document's XML root, the numbering definitions and the embedded HTML chunks, or
+    a one-line ReadError."""
     if etree is None:
         raise ReadError("读取 DOCX 需要安装可选组件：pip install 'xxgk[formats]'", "missing-extra")
     try:
@@ -248,16 +316,17 @@ def read_package(data: bytes) -> tuple[object, Numbering]:
         styles = _part(z, "word/styles.xml")
         numbering_root = _xml(numbering, "编号定义") if numbering else None
         styles_root = _xml(styles, "样式") if styles else None
-    return root, Numbering(numbering_root, styles_root)
+        chunks = _chunks(z, main) if b"altChunk" in xml else {}
+    return root, Numbering(numbering_root, styles_root), chunks
 
 
 @register("docx")
 def read_docx(data: bytes, name: str = "") -> Document:
-    root, numbering = read_package(data)
+    root, numbering, chunks = read_package(data)
     body = root.find(W + "body")
     if body is None:
         raise ReadError("不是有效的 DOCX 文件（正文为空）", "docx-no-document")
-    reader = _Reader(numbering)
+    reader = _Reader(numbering, chunks)
     reader.block(body)
     if not reader.lines:
         raise ReadError("DOCX 文件中没有文字内容", "empty")

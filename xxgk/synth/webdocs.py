@@ -299,13 +299,24 @@ _DOC_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </Relationships>"""
 
 
-def package(document_xml: str, numbering: str = _NUMBERING, styles: str = _STYLES) -> bytes:
-    """A minimal DOCX package around a document.xml body."""
+_AFCHUNK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/aFChunk"
+
+
+def package(document_xml: str, numbering: str = _NUMBERING, styles: str = _STYLES,
+            chunks: dict[str, bytes] | None = None) -> bytes:
+    """A minimal DOCX package around a document.xml body; `chunks` (relationship id → HTML bytes)
+    become parts the body's w:altChunk elements refer to."""
     buf = io.BytesIO()
+    rels = _DOC_RELS
+    for k, rid in enumerate(chunks or {}):
+        rels = rels.replace("</Relationships>", f'<Relationship Id="{rid}" Type="{_AFCHUNK}" Target="afchunk{k}.htm"/>\n</Relationships>')
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        z.writestr("[Content_Types].xml", _CONTENT_TYPES.replace(
+            "</Types>", '<Default Extension="htm" ContentType="text/html"/>\n</Types>'))
         z.writestr("_rels/.rels", _RELS)
-        z.writestr("word/_rels/document.xml.rels", _DOC_RELS)
+        z.writestr("word/_rels/document.xml.rels", rels)
+        for k, data in enumerate((chunks or {}).values()):
+            z.writestr(f"word/afchunk{k}.htm", data)
         z.writestr("word/document.xml", document_xml)
         z.writestr("word/numbering.xml", numbering)
         z.writestr("word/styles.xml", styles)
@@ -362,3 +373,11 @@ def to_docx(
         body.append(heading(n))
         body += [_p(line) for line in rep.sections[n].split("\n")]
     return package(document_xml("".join(body)))
+
+
+def to_docx_altchunk(rep: SynthReport, rng: random.Random | int | None = None, **html_options) -> bytes:
+    """The report as a Word file whose body is one embedded web page (w:altChunk), as some web
+    editors and OA systems export: a title paragraph, then the page."""
+    page = to_html(rep, rng, **html_options)
+    body = _p("（本文由网页导出）") + '<w:altChunk r:id="rIdChunk1"/>'
+    return package(document_xml(body), chunks={"rIdChunk1": page})
