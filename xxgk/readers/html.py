@@ -54,7 +54,7 @@ _SPACE = re.compile(r"\s+")
 
 
 def _charset(data: bytes) -> str | None:
-    m = _META_CHARSET.search(data[:8192])
+    m = _META_CHARSET.search(data[:32768])  # scripts and styles may come first
     if not m:
         return None
     name = (m.group(1) or m.group(2)).decode("ascii", "replace").lower()
