@@ -350,6 +350,7 @@ def test_sniff_tells_docx_xlsx_and_plain_zip_apart():
     assert sniff(buf.getvalue()) == "xlsx"
     assert sniff(_zip({"a.txt": b"x"})) == "zip"
     assert sniff(_zip({"word/document.xml": b"<x/>"})[:40] + b"word/document.xml") == "docx"  # damaged package
+    assert (sniff(b"PK\x03\x04garbage", "r.docx"), sniff(b"PK\x03\x04garbage", "r.zip")) == ("docx", "zip")
     with pytest.raises(ReadError) as exc:
         parse_bytes(buf.getvalue(), "t.xlsx")
     assert exc.value.reason == "unsupported-format"
@@ -457,3 +458,19 @@ def test_docx_alt_chunk_in_mht_form():
     assert [(line.no, line.text, line.in_table) for line in doc.lines] == [
         (1, "前言", False), (2, "某镇2024年政府信息公开工作年度报告", False), (3, "规章\t3", True), (4, "结语", False)]
     assert [[(c.text, c.line) for c in row.cells] for row in doc.tables[0].rows] == [[("规章", 3), ("3", 3)]]
+
+
+def test_parse_and_ingest_read_html_and_docx(tmp_path):
+    rep = random_report(random.Random(16), "2021", zero_share=0.05)
+    (tmp_path / "a.html").write_bytes(to_html(rep, 16))
+    (tmp_path / "b.docx").write_bytes(to_docx(random_report(random.Random(17), "2019", zero_share=0.05), 17))
+    (tmp_path / "c.docx").write_bytes(b"PK\x03\x04garbage")
+    result = CliRunner().invoke(app, ["parse", "--compact", str(tmp_path / "a.html")])
+    assert result.exit_code == 0
+    out = json.loads(result.output)
+    assert (out["source"]["format"], out["source"]["encoding"], out["meta"]["agency"]) == ("html", "utf-8", rep.agency)
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    result = CliRunner().invoke(app, ["ingest", str(tmp_path), "--db", db])
+    assert result.exit_code == 2  # an input could not be read
+    assert "新入库 2 份" in result.output and "失败 1 个" in result.output
+    assert "c.docx: DOCX 文件已损坏（不是完整的 zip 压缩包）" in result.output

@@ -21,7 +21,7 @@ def sniff(data: bytes, name: str = "") -> str:
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return _zip_kind(data)
+        return _zip_kind(data, name)
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "ole"  # legacy .doc / .wps / .xls
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF8", b"BM")) or head[8:12] == b"WEBP":
@@ -36,14 +36,16 @@ def sniff(data: bytes, name: str = "") -> str:
     return "text"
 
 
-def _zip_kind(data: bytes) -> str:
+def _zip_kind(data: bytes, name: str = "") -> str:
     """docx, xlsx or zip (any other archive, also a damaged one that is not recognisably a DOCX)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = set(z.namelist())
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        # a damaged package: its local headers still name the parts
-        return "docx" if b"word/document.xml" in data or b"word/_rels" in data else "zip"
+        # a damaged package: its local headers still name the parts, or its name says what it was
+        if b"word/document.xml" in data or b"word/_rels" in data or name.lower().endswith((".docx", ".docm", ".dotx")):
+            return "docx"
+        return "zip"
     if "word/document.xml" in names or any(n.startswith("word/") for n in names):
         return "docx"
     if "xl/workbook.xml" in names:
