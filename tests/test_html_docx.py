@@ -474,3 +474,19 @@ def test_parse_and_ingest_read_html_and_docx(tmp_path):
     assert result.exit_code == 2  # an input could not be read
     assert "新入库 2 份" in result.output and "失败 1 个" in result.output
     assert "c.docx: DOCX 文件已损坏（不是完整的 zip 压缩包）" in result.output
+
+
+def test_report_pasted_as_plain_text_in_pre_keeps_its_lines_and_tables():
+    from html import escape
+
+    rep = random_report(random.Random(18), "2021", zero_share=0.05)
+    text = write(rep, "tsv", random.Random(0), heading="一、")
+    page = f'<html><body><div class="nav">首页</div><p>正文如下：</p><pre>{escape(text)}</pre><p>（完）</p></body></html>'
+    doc = read_bytes(page.encode(), "p.html")
+    assert doc.lines[0].text == "正文如下：" and doc.lines[1].text == rep.title and doc.lines[-1].text == "（完）"
+    assert [line.no for line in doc.lines] == list(range(1, len(doc.lines) + 1))
+    assert all(doc.lines[c.line - 1].in_table for t in doc.tables for row in t.rows for c in row.cells)
+    report = parse_bytes(page.encode(), "p.html")
+    assert (report.meta.agency, report.meta.year) == (rep.agency, rep.year)
+    assert _diff(rep, report.to_json(provenance=False)) == []
+    assert _findings(report) == _findings(_as_text(rep, ""))

@@ -18,6 +18,7 @@ import zipfile
 from ..document import Cell, Document, Line, Table
 from ..text import to_simplified
 from . import register
+from .compose import append
 from .errors import ReadError
 from .grid import expand, join_cell_lines, row_text
 from .numbering import Numbering
@@ -158,18 +159,7 @@ class _Reader:
             doc = read_html(html or b"")
         except ReadError:
             return  # an empty or unreadable chunk: the rest of the document is still read
-        offset = len(self.lines)
-        for line in doc.lines:
-            line.no += offset
-            self.lines.append(line)
-        for table in doc.tables:
-            table.first_line = (table.first_line or 0) + offset
-            table.last_line = (table.last_line or 0) + offset
-            for row in table.rows:
-                for cell in row.cells:
-                    if cell.line is not None:
-                        cell.line += offset
-            self.tables.append(table)
+        append(self.lines, self.tables, doc)
 
     def table(self, tbl) -> None:
         if next(tbl.iterdescendants(_TBL), None) is not None:

@@ -16,9 +16,11 @@ import re
 from ..document import Cell, Document, Line, Table
 from ..text import to_simplified
 from . import register
+from .compose import append
 from .decode import decode
 from .errors import ReadError
 from .grid import expand, join_cell_lines, row_text
+from .text import read_text
 
 try:
     import lxml.html
@@ -133,6 +135,9 @@ class _Builder:
         if tag == "br":
             self.flush()
             return
+        if tag == "pre" and not self.in_cell:
+            self.pre(el)
+            return
         block = tag in _BLOCK
         if block:
             self.flush()
@@ -144,6 +149,14 @@ class _Builder:
                 self.buf.append(child.tail)
         if block:
             self.flush()
+
+    def pre(self, el) -> None:
+        """Preformatted text — a report pasted as plain text — is read by the text reader, so its
+        line breaks and tab-separated tables survive."""
+        self.flush()
+        text = el.text_content()
+        if text.strip():
+            append(self.lines, self.tables, read_text(text))
 
     # -- tables --------------------------------------------------------------------------------
     def table(self, el) -> None:
