@@ -490,3 +490,11 @@ def test_report_pasted_as_plain_text_in_pre_keeps_its_lines_and_tables():
     assert (report.meta.agency, report.meta.year) == (rep.agency, rep.year)
     assert _diff(rep, report.to_json(provenance=False)) == []
     assert _findings(report) == _findings(_as_text(rep, ""))
+
+
+def test_docx_rows_and_cells_in_content_controls():
+    sdt_row = f"<w:sdt><w:sdtPr/><w:sdtContent><w:tr>{_tc('乙')}{_tc('2')}</w:tr></w:sdtContent></w:sdt>"
+    sdt_cell = f"<w:sdt><w:sdtPr/><w:sdtContent>{_tc('3')}</w:sdtContent></w:sdt>"
+    body = f"<w:tbl><w:tr>{_tc('甲')}{_tc('1')}</w:tr>{sdt_row}<w:tr>{_tc('丙')}{sdt_cell}</w:tr></w:tbl>"
+    doc = read_bytes(package(document_xml(body)), "s.docx")
+    assert [[c.text for c in row.cells] for row in doc.tables[0].rows] == [["甲", "1"], ["乙", "2"], ["丙", "3"]]

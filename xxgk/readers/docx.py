@@ -163,9 +163,13 @@ class _Reader:
 
     def table(self, tbl) -> None:
         if next(tbl.iterdescendants(_TBL), None) is not None:
-            for tc in tbl.iter(_TC):  # a layout table: its cells are body text (nested ones included)
-                if tc.getparent().getparent() is tbl:
-                    self.block(tc)
+            for tr in _rows(tbl):  # a layout table: its cells are body text (nested tables included)
+                for tc in tr:
+                    if tc.tag == _TC:
+                        self.block(tc)
+                    elif tc.tag in (W + "sdt", W + "customXml"):  # a cell in a content control
+                        for inner in tc.iterfind(f"{W}sdtContent/{W}tc") if tc.tag == W + "sdt" else tc.iterfind(_TC):
+                            self.block(inner)
             return
         first = len(self.lines) + 1
         raw: list[list[tuple[int | None, Cell]]] = []
@@ -228,8 +232,10 @@ def _rows(tbl):
     for child in tbl:
         if child.tag == _TR:
             yield child
-        elif child.tag in (W + "sdt", W + "customXml"):
-            yield from child.iter(_TR)
+        elif child.tag == W + "sdt":  # rows in a content control
+            yield from child.iterfind(f"{W}sdtContent/{W}tr")
+        elif child.tag == W + "customXml":
+            yield from child.iterfind(_TR)
 
 
 def _child(el, tag: str):
