@@ -112,12 +112,8 @@ def register(fmt: str):
 __all__ = ["Document", "ReadError", "load", "read_bytes", "read_path", "read_text", "sniff", "register"]
 
 
-# the readers of other formats register themselves; without the optional `formats` extra (lxml)
-# their formats get a one-line message naming it
-try:
-    from . import docx as _docx  # noqa: E402,F401
-    from . import html as _html  # noqa: E402,F401
-except ImportError:  # pragma: no cover - depends on the installed extras
-    _FORMAT_READERS.setdefault("html", _refuse("读取 HTML 需要安装可选组件：pip install 'xxgk[formats]'", "missing-extra"))
-    _FORMAT_READERS.setdefault("docx", _refuse("读取 DOCX 需要安装可选组件：pip install 'xxgk[formats]'", "missing-extra"))
+# the readers of other formats register themselves (HTML and DOCX need the optional `formats`
+# extra, lxml; without it they say so in one line when called)
+from . import docx as _docx  # noqa: E402,F401
+from . import html as _html  # noqa: E402,F401
 from . import legacy as _legacy  # noqa: E402,F401
