@@ -498,3 +498,14 @@ def test_docx_rows_and_cells_in_content_controls():
     body = f"<w:tbl><w:tr>{_tc('甲')}{_tc('1')}</w:tr>{sdt_row}<w:tr>{_tc('丙')}{sdt_cell}</w:tr></w:tbl>"
     doc = read_bytes(package(document_xml(body)), "s.docx")
     assert [[c.text for c in row.cells] for row in doc.tables[0].rows] == [["甲", "1"], ["乙", "2"], ["丙", "3"]]
+
+
+def test_menu_links_without_a_telling_class_are_not_taken_for_the_title():
+    rep = random_report(random.Random(19), "2021", zero_share=0.05)
+    menu = ('<ul class="list"><li><a href="/">首页</a></li><li><a href="/nb/">政府信息公开工作年度报告</a></li>'
+            '<li>附件：<a href="/f.pdf">年报.pdf</a></li></ul>')
+    page = to_html(rep, 19, junk=False).decode().replace("<body>\n", "<body>\n" + menu, 1)
+    doc = read_bytes(page.encode(), "m.html")
+    assert [line.text for line in doc.lines[:2]] == ["附件：年报.pdf", rep.title]
+    report = parse_bytes(page.encode(), "m.html")
+    assert (report.meta.title, report.meta.agency) == (rep.title, rep.agency)

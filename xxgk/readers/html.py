@@ -96,6 +96,15 @@ def _junk(el) -> bool:
     return not ((tag == "header" or "header" in words or "head" in words) and _TITLE_HINT.search(text))
 
 
+def _menu_item(li) -> bool:
+    """A list item that is nothing but one short link: a menu entry, even where the menu has no
+    telling class (its text, e.g. “政府信息公开工作年度报告”, would pass for the report's title)."""
+    links = [c for c in li if isinstance(c.tag, str)]
+    if len(links) != 1 or links[0].tag != "a" or (li.text or "").strip() or (links[0].tail or "").strip():
+        return False
+    return len(links[0].text_content().strip()) <= 30
+
+
 def _clean(text: str) -> str:
     text = _CJK_BREAK.sub("", text)
     return _SPACE.sub(" ", text).strip()
@@ -127,6 +136,8 @@ class _Builder:
         if tag in _DROP:
             return
         if not self.in_cell and (tag in _JUNK_TAGS or el.get("class") or el.get("id")) and _junk(el):
+            return
+        if tag == "li" and not self.in_cell and _menu_item(el):
             return
         if tag == "table" and not self.in_cell and _is_data_table(el):
             self.flush()
