@@ -86,3 +86,24 @@ def test_rules_lists_every_registered_code():
 def test_unknown_rule_code_is_a_clear_error():
     r = runner.invoke(app, ["check", "--select", "NO_SUCH_RULE", "x.txt"])
     assert r.exit_code == 2 and "NO_SUCH_RULE" in r.stderr
+
+
+def test_check_reads_the_members_of_a_zip_batch(tmp_path):
+    import zipfile
+
+    good = write(random_report(5), "tsv", 5).encode("utf-8")
+    broken = random_report(6)
+    broken.values["requests"]["granted"]["total"] += 1
+    bad = write(broken, "tsv", 6).encode("gb18030")  # a GBK member, as Chinese Windows zips them
+    archive = tmp_path / "下级报告.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("一/好.txt", good)
+        zf.writestr("二/坏.txt", bad)
+        zf.writestr("二/乱码.bin", b"\x00\x01\x02" * 50)
+    r = runner.invoke(app, ["check", "--json", str(archive)])
+    assert r.exit_code == 2  # one member cannot be read; the others are still checked
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [o["source"]["path"] for o in out] == [f"{archive}!/一/好.txt", f"{archive}!/二/坏.txt"]
+    assert [o["source"]["name"] for o in out] == ["好.txt", "坏.txt"]
+    assert [[f["code"] for f in o["findings"] if f["severity"] == "error"] for o in out] == [[], ["T3_RESULT_SUM", "T3_ROW_SUM"]]
+    assert "乱码.bin" in r.stderr and len(r.stderr.strip().splitlines()) == 1

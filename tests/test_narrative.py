@@ -76,3 +76,38 @@ def test_quantities_mark_approximate_and_read_chinese_numerals():
     assert [(q.value, q.unit, q.approximate) for q in qs] == [
         (100, "条", True), (1000, "件", True), (50, "篇", True), (12, "条", False), (2300, "件", False),
     ]
+
+
+def test_sentence_wrapped_by_the_page_is_joined_and_keeps_its_first_line():
+    # seed 001's shape: a PDF line break (and a blank line) in the middle of one sentence
+    lines = [
+        (15, "2023年原州区河川乡未收到政府信息公开申请,也没有因", 1),
+        (17, "政府信息提起行政复议和行政诉讼的情况。", 1),
+        (19, "(三) 政府信息管理", 1),
+        (21, "本年度政府信息公开行政复议案件共三起。", 1),
+    ]
+    found, _ = claims(lines, TPL)
+    assert [(c.cells, c.value, c.line) for c in found] == [
+        ((NR,), 0, 15), ((RC,), 0, 15), (LIT, 0, 15), ((RC,), 3, 21),
+    ]
+
+
+def test_lines_are_not_joined_across_sections_headings_or_short_lines():
+    # each line below stops mid-sentence, but a section change, a numbered heading or a short
+    # line (a title, a list item) ends the paragraph: nothing may be read across the break
+    lines = [
+        (3, "本机关本年度认真落实政府信息公开条例，共收到", 1),
+        (4, "政府信息公开申请3件", 2),
+        (8, "一、总体情况和依申请公开的受理", 3),
+        (9, "政府信息公开申请4件", 3),
+        (12, "共收到", 3),
+        (13, "政府信息公开申请5件", 3),
+    ]
+    found, _ = claims(lines, TPL)
+    assert found == []
+
+
+def test_sentence_on_the_second_line_of_a_paragraph_names_that_line():
+    lines = [(30, "本年度依申请公开工作平稳有序，各项制度得到落实。本年度共收到政府信息", 2), (31, "公开申请3件。", 2)]
+    found, _ = claims(lines, TPL)
+    assert [(c.value, c.line) for c in found] == [(3, 30)]

@@ -286,3 +286,22 @@ def test_migrations_match_the_schema(db_url):
     again = open_store(db_url)  # opening an up-to-date database changes nothing
     assert again.count() == 0
     again.close()
+
+
+def test_stats_count_one_report_per_agency_and_year(store):
+    rng = random.Random(61)
+    one = random_report(rng, "2021", 2023, agency="临川区梅岭镇人民政府")
+    other = random_report(rng, "2021", 2023, agency="安平县石门乡人民政府")
+    corrected = random_report(rng, "2021", 2023, agency="临川区梅岭镇人民政府")
+    broken = random_report(rng, "2021", 2023, agency="临川区梅岭镇人民政府")
+    broken.values["appeals"]["reconsideration"]["total"] += 1  # an error: never the version counted
+    store.add(parsed(one, 1, name="梅岭镇.pdf"), cross_year=False)
+    store.add(parsed(other, 2, name="石门乡.txt"), cross_year=False)
+    store.add(parsed(corrected, 3, name="梅岭镇-更正.html"), cross_year=False)
+    store.add(parsed(broken, 4, name="梅岭镇-草稿.txt"), cross_year=False)
+    st = store.stats()
+    assert (st.groups[0].reports, st.duplicates, st.groups[0].with_errors) == (2, 2, 0)
+    assert st.groups[0].totals == {**st.groups[0].totals, **_independent_sums([other, corrected])}
+    everything = store.stats(all_versions=True)
+    assert (everything.groups[0].reports, everything.duplicates) == (4, 0)
+    assert everything.groups[0].totals == {**everything.groups[0].totals, **_independent_sums([one, other, corrected, broken])}

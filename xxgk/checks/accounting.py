@@ -21,44 +21,53 @@ def _identity(report: Report, code: str):
                 continue
             if ident.axis == "column":
                 for col in table.columns:
-                    left = [(table.row(r).name, cells[r][col.id].value) for r in ident.left]
-                    right = [(table.row(r).name, cells[r][col.id].value) for r in ident.right]
-                    scope = f"{table.name} {col.label}列"
-                    bad = _compare(left, right, scope, ident)
-                    if bad is None:
+                    left = [cells[r][col.id].value for r in ident.left]
+                    right = [cells[r][col.id].value for r in ident.right]
+                    if _holds(left, right):
+                        continue
+                    if None in left or None in right:
                         skipped.setdefault(table.name, []).append(f"{col.label}列")
-                    elif bad:
-                        yield finding(code, bad, table=table.key, column=col.id, rows=list(ident.left + ident.right))
+                        continue
+                    names = [table.row(r).name for r in ident.left + ident.right]
+                    bad = _message(names, left, right, f"{table.name} {col.label}列")
+                    yield finding(code, bad, table=table.key, column=col.id, rows=list(ident.left + ident.right))
             else:
                 for row in table.rows:
                     if not (set(ident.left) | set(ident.right)) <= set(row.columns):
                         continue
-                    left = [(table.column(c).label, cells[row.id][c].value) for c in ident.left]
-                    right = [(table.column(c).label, cells[row.id][c].value) for c in ident.right]
-                    scope = f"{table.name}「{row.name}」"
-                    bad = _compare(left, right, scope, ident)
-                    if bad is None:
+                    left = [cells[row.id][c].value for c in ident.left]
+                    right = [cells[row.id][c].value for c in ident.right]
+                    if _holds(left, right):
+                        continue
+                    if None in left or None in right:
                         skipped.setdefault(table.name, []).append(f"「{row.name}」")
-                    elif bad:
-                        yield finding(code, bad, table=table.key, row=row.id, columns=list(ident.left + ident.right))
+                        continue
+                    names = [table.column(c).label for c in ident.left + ident.right]
+                    bad = _message(names, left, right, f"{table.name}「{row.name}」")
+                    yield finding(code, bad, table=table.key, row=row.id, columns=list(ident.left + ident.right))
     for name, where in skipped.items():
         shown = "、".join(where[:6]) + (f"等{len(where)}处" if len(where) > 6 else "")
         yield finding("NOT_EVALUATED", f"{name}{shown}因有空格，未能核对{code}（{_DESC[code]}）", rule=code)
 
 
-def _compare(left, right, scope, ident) -> str | None:
-    """'' when it holds, None when an operand is blank, else the message."""
-    if any(v is None for _, v in left + right):
-        return None
-    ls, rs = sum(v for _, v in left), sum(v for _, v in right)
-    if ls == rs:
-        return ""
+def _holds(left: list, right: list) -> bool:
+    """Both sides known and equal."""
+    try:
+        return sum(left) == sum(right)
+    except TypeError:  # a blank operand
+        return False
+
+
+def _message(names: list[str], left: list, right: list, scope: str) -> str:
+    """Why the identity fails: the two sides with their terms, and the difference."""
+    ls, rs = sum(left), sum(right)
+    lnames, rnames = names[: len(left)], names[len(left) :]
     if len(right) > 4:  # a long sum: name the total, not every term
-        terms = [f"{n}{v}" for n, v in right if v]
+        terms = [f"{n}{v}" for n, v in zip(rnames, right) if v]
         parts = "＋".join(terms) if terms and len(terms) <= 6 else f"共{rs}"
-        return f"{scope}：{left[0][0]}{ls} ≠ 各项之和{rs}（{parts}），差{ls - rs}"
-    lhs = " + ".join(f"{n}{v}" for n, v in left)
-    rhs = " + ".join(f"{n}{v}" for n, v in right)
+        return f"{scope}：{lnames[0]}{ls} ≠ 各项之和{rs}（{parts}），差{ls - rs}"
+    lhs = " + ".join(f"{n}{v}" for n, v in zip(lnames, left))
+    rhs = " + ".join(f"{n}{v}" for n, v in zip(rnames, right))
     return f"{scope}：{lhs} ≠ {rhs}，差{ls - rs}"
 
 

@@ -133,6 +133,7 @@ def register(app: typer.Typer) -> None:
         json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
         agency: Optional[str] = _AGENCY, year: Optional[str] = _YEAR, level: Optional[str] = _LEVEL,
         region: Optional[str] = _REGION,
+        all_versions: bool = typer.Option(False, "--all-versions", help="同一机关同一年度的多个文件全部计入（默认只计一份）"),
     ):
         """语料库统计：申请办理结果占比、复议诉讼纠错率、各类问题的报告数。"""
         from ..store import STAT_DIMENSIONS
@@ -141,7 +142,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"xxgk: --by 只能是 {' / '.join(STAT_DIMENSIONS)}", err=True)
             raise typer.Exit(2)
         store = _open(db)
-        st = store.stats(by, **_filters(agency, year, level, region))
+        st = store.stats(by, all_versions=all_versions, **_filters(agency, year, level, region))
         store.close()
         if json_out:
             typer.echo(json.dumps(st.to_json(), ensure_ascii=False, default=str))
@@ -193,7 +194,9 @@ def register(app: typer.Typer) -> None:
                 ft.add_row(c, _SEV_CN.get(st.severities.get(c, ""), ""), str(n))
             out.print(ft)
         out.print("占比的分母为办理结果总计（（七）总计）；纠错率 = 结果纠正 ÷（维持 + 纠正 + 其他结果）。空白单元格不计入。"
-                  + (f"另有 {st.not_reports} 个文件不是年度报告，未计入。" if st.not_reports else ""))
+                  + (f"另有 {st.not_reports} 个文件不是年度报告，未计入。" if st.not_reports else "")
+                  + (f"另有 {st.duplicates} 个文件与已计入的报告同属一个机关、一个年度（如同一报告的 PDF 版和网页版），"
+                     "未重复计入（--all-versions 全部计入）。" if st.duplicates else ""))
 
     @app.command()
     def history(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import sys
+import zipfile
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Optional
 
 import typer
 from rich.console import Console
@@ -13,8 +13,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from .. import checks
-from ..pipeline import parse_path
-from ..readers import ReadError
+from ..inputs import Item, Reader, walk
+from ..pipeline import parse_bytes, parse_path
+from ..readers import ReadError, load
 from ..report import Report, Severity
 
 _SEV_STYLE = {Severity.ERROR: ("✗", "bold red", "错误"), Severity.WARNING: ("!", "yellow", "警告"), Severity.INFO: ("i", "dim", "提示")}
@@ -35,17 +36,14 @@ def _rules(select, ignore):
         raise typer.Exit(2)
 
 
-def walk(paths: list[Path]) -> Iterator[Path]:
-    """Files named, and the files under folders named (sorted, hidden ones skipped)."""
-    for p in paths:
-        if p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for f in sorted(files):
-                    if not f.startswith("."):
-                        yield Path(root) / f
-        else:
-            yield p
+def _item_bytes(reader: Reader, item: Item) -> bytes:
+    """A file's bytes (with load's one-line reasons) or an archive member's."""
+    if len(item.chain) == 1:
+        return load(item.chain[0])
+    try:
+        return reader.read(item)
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, KeyError) as exc:
+        raise ReadError(f"压缩包内的文件无法读取（{exc}）", "archive-member") from None
 
 
 def _err(console: Console, path: Path, message: str) -> None:
@@ -75,7 +73,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def check(
-        paths: list[Path] = typer.Argument(..., help="报告文件或文件夹（文件夹逐个读取其中文件）"),
+        paths: list[Path] = typer.Argument(..., help="报告文件、文件夹或 zip 压缩包（逐个读取其中文件）"),
         json_out: bool = typer.Option(False, "--json", help="每份报告输出一行 JSON（与 parse 相同）"),
         select: Optional[list[str]] = typer.Option(None, "--select", help="只运行这些规则（代码或前缀，可逗号分隔）"),
         ignore: Optional[list[str]] = typer.Option(None, "--ignore", help="不运行这些规则"),
@@ -87,9 +85,11 @@ def register(app: typer.Typer) -> None:
         err = Console(stderr=True, highlight=False, soft_wrap=True)
         reports: list[Report] = []
         unreadable = 0
-        for path in walk(paths):
+        reader = Reader()
+        for item in walk(paths):
+            path = item.path
             try:
-                reports.append(parse_path(path, rules=rules))
+                reports.append(parse_bytes(_item_bytes(reader, item), item.name, path=path, rules=rules))
             except ReadError as exc:
                 unreadable += 1
                 _err(err, path, str(exc))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ..report import Claim, Quantity, SumClaim
 from ..template import Template
-from ..text import cn_to_int, fold
+from ..text import cn_to_int, fold, numbering_of
 
 _CN = "零〇○一二两三四五六七八九十百千万"
 NUM = rf"(?:\d+(?:,\d{{3}})*|[{_CN}]+)"
@@ -29,6 +29,7 @@ _QTY = re.compile(
 )
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９，", "0123456789,")
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
+_TOPIC = re.compile("申请|公开|复议|诉讼|结转")
 _OTHER_MATTERS = ("热线", "12345", "留言", "信访", "公众号", "微博", "抖音", "来电", "来信", "来访", "投诉事项", "咨询", "工作群")
 
 
@@ -71,8 +72,8 @@ PATTERNS = (
     _p("不予公开", rf"不予公开(?:的)?(?:申请)?(?:共|为)?{_Q}", "withheld"),
     _p("行政复议", rf"行政复议(?:案件|申请)?(?:共|为)?(?P<n>{NUM})(?:件|起|宗|次)", (("appeals", "reconsideration", "total"),)),
     _p("行政诉讼", rf"行政诉讼(?:案件)?(?:共|为)?(?P<n>{NUM})(?:件|起|宗|次)", (("appeals", "litigation_direct", "total"), ("appeals", "litigation_after_reconsideration", "total"))),
-    _p("行政复议", r"(?:未|没有|无)(?:发生|出现)?(?:因)?政府信息公开?(?:工作)?(?:而)?(?:被)?(?:申请|提起|引发)?(?:的)?行政复议", (("appeals", "reconsideration", "total"),), zero=True),
-    _p("行政诉讼", r"(?:未|没有|无)(?:发生|出现)?(?:因)?政府信息公开?(?:工作)?(?:而)?(?:被)?(?:申请|提起|引发)?(?:的)?行政复议(?:和|、|及|或)行政诉讼", (("appeals", "litigation_direct", "total"), ("appeals", "litigation_after_reconsideration", "total")), zero=True),
+    _p("行政复议", r"(?:未|没有|无)(?:发生|出现)?(?:因)?政府信息(?:公开)?(?:工作)?(?:而)?(?:被)?(?:申请|提起|引发)?(?:的)?行政复议", (("appeals", "reconsideration", "total"),), zero=True),
+    _p("行政诉讼", r"(?:未|没有|无)(?:发生|出现)?(?:因)?政府信息(?:公开)?(?:工作)?(?:而)?(?:被)?(?:申请|提起|引发)?(?:的)?行政复议(?:和|、|及|或)行政诉讼", (("appeals", "litigation_direct", "total"), ("appeals", "litigation_after_reconsideration", "total")), zero=True),
 )
 
 
@@ -83,12 +84,40 @@ def _cells_for(pattern: Pattern, tpl: Template) -> tuple[tuple[str, str, str], .
     return tuple(("requests", r.id, "total") for r in table.rows if r.group == pattern.cells)
 
 
+_LINE_END = ("。", "！", "？", "!", "?", "；", ";", "：", ":")
+_WRAP_MIN = 15  # a line this long that stops mid-sentence was wrapped by the page, not ended
+_HEADING_MAX = 25  # a numbered line shorter than this is a heading, never the start of a wrapped sentence
+
+
+def paragraphs(lines: list[tuple[int, str, int | None]]):
+    """(section, text, [(offset, line no)]): lines that a page wrapped mid-sentence (PDF and Word
+    text break long sentences) joined back, within one section.  A short line or one ending a
+    sentence ends its paragraph; a numbered line starts a new one, and is a heading on its own
+    unless it is long."""
+    text, starts, current = "", [], None
+    for no, line, section in lines:
+        numbered = numbering_of(fold(line)) is not None
+        if starts and (section != current or numbered):
+            yield current, text, starts
+            text, starts = "", []
+        if not starts:
+            current = section
+        starts.append((len(text), no))
+        text += line
+        if line.endswith(_LINE_END) or len(line) < (_HEADING_MAX if numbered else _WRAP_MIN):
+            yield current, text, starts
+            text, starts = "", []
+    if starts:
+        yield current, text, starts
+
+
 def sentences(lines: list[tuple[int, str, int | None]]):
-    """(line, section, sentence) — sentences do not cross lines (a line break ends one)."""
-    for no, text, section in lines:
+    """(line, section, sentence) over the paragraphs of `lines`; the line is where it starts."""
+    for section, text, starts in paragraphs(lines):
         for m in _SENTENCE.finditer(text):
             s = m.group(0).strip()
             if s:
+                no = next(n for off, n in reversed(starts) if off <= m.start())
                 yield no, section, s
 
 
@@ -99,6 +128,9 @@ def claims(lines: list[tuple[int, str, int | None]], tpl: Template) -> tuple[lis
         f = fold(sentence)
         if any(w in f for w in _OTHER_MATTERS):
             continue
+        sums.extend(_sums(sentence, no, section))
+        if not _TOPIC.search(f):
+            continue  # every pattern names one of these words
         seen: list[tuple[int, int, object]] = []  # spans already read, per kind of statement
         for pat in PATTERNS:
             for m in pat.regex.finditer(f):
@@ -117,7 +149,6 @@ def claims(lines: list[tuple[int, str, int | None]], tpl: Template) -> tuple[lis
                         continue
                 seen.append((m.start(), m.end(), pat.cells))
                 found.append(Claim(_cells_for(pat, tpl), value, pat.what, sentence, no, section))
-        sums.extend(_sums(sentence, no, section))
     return found, sums
 
 

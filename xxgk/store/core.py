@@ -187,10 +187,11 @@ class Stats:
     groups: list[StatsGroup]
     not_reports: int  # documents stored that are not annual reports (NOT_A_REPORT)
     severities: dict[str, str]  # code → severity, for the codes in the groups
+    duplicates: int = 0  # further files of an agency and year already counted (not counted again)
 
     def to_json(self) -> dict[str, Any]:
-        return {"by": self.by, "not_reports": self.not_reports, "severities": self.severities,
-                "groups": [g.to_json() for g in self.groups]}
+        return {"by": self.by, "not_reports": self.not_reports, "duplicates": self.duplicates,
+                "severities": self.severities, "groups": [g.to_json() for g in self.groups]}
 
 
 @dataclass
@@ -768,16 +769,28 @@ class Store:
 
     # ---- statistics -----------------------------------------------------------------------------
 
-    def stats(self, by: str | None = None, **filters) -> Stats:
+    def stats(self, by: str | None = None, *, all_versions: bool = False, **filters) -> Stats:
         """Totals and rates over the reports matching the filters, overall or per `by` (one of
         STAT_DIMENSIONS).  Totals sum the Table 3 总计 column and the Table 4 blocks over every
         report that states them (a blank adds nothing); shares are of requests processed
-        (（七）总计); correction rates are 结果纠正 over concluded cases (维持 + 纠正 + 其他)."""
+        (（七）总计); correction rates are 结果纠正 over concluded cases (维持 + 纠正 + 其他).
+
+        One organ's report for one year counts once: when the corpus holds several files for the
+        same agency key and year (the PDF and the web page of one report, or a corrected
+        re-publication), only one is counted — the one without errors, else the latest stored —
+        and the others are counted in `Stats.duplicates`.  `all_versions` counts every file."""
         if by is not None and by not in STAT_DIMENSIONS:
             raise ValueError(f"by must be one of {STAT_DIMENSIONS}")
         R, C, F = S.reports, S.cells, S.findings
         dim = R.c.agency_key if by == "agency" else (R.c[by] if by else sa.literal(None))
         groups: dict[Any, StatsGroup] = {}
+        ranked = (
+            sa.select(R.c.id, sa.func.row_number().over(
+                partition_by=(R.c.agency_key, R.c.year), order_by=(R.c.has_errors.asc(), R.c.id.desc())).label("rank"))
+            .where(R.c.is_report, R.c.agency_key.is_not(None), R.c.year.is_not(None))
+            .subquery()
+        )
+        extra_versions = sa.select(ranked.c.id).where(ranked.c.rank > 1)
 
         def group(k):
             if k not in groups:
@@ -788,6 +801,12 @@ class Store:
         with self.engine.connect() as conn:
             conds = self._where(conn, filters)
             base = [R.c.is_report, *conds]
+            duplicates = 0
+            if not all_versions:
+                duplicates = conn.execute(
+                    sa.select(sa.func.count()).select_from(R).where(*base, R.c.id.in_(extra_versions))).scalar_one()
+                if duplicates:
+                    base.append(R.c.id.not_in(extra_versions))
             for k, n, e in conn.execute(
                 sa.select(dim, sa.func.count(), sa.func.sum(sa.case((R.c.has_errors, 1), else_=0)))
                 .where(*base).group_by(dim)
@@ -817,7 +836,7 @@ class Store:
         for g in groups.values():
             g.rates = _rates(g.totals)
         ordered = sorted(groups.values(), key=lambda g: (g.key is None, str(g.key) if g.key is not None else ""))
-        return Stats(by, ordered, not_reports, dict(sorted(severities.items())))
+        return Stats(by, ordered, not_reports, dict(sorted(severities.items())), duplicates)
 
     @staticmethod
     def _merge_agency_groups(groups: dict[Any, StatsGroup]) -> dict[Any, StatsGroup]:

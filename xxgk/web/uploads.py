@@ -17,7 +17,7 @@ import stat
 import zipfile
 from dataclasses import dataclass
 
-from ..store.ingest import member_name
+from ..inputs import member_name
 
 MiB = 1 << 20
 

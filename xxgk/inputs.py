@@ -1,0 +1,126 @@
+"""The inputs named on a command line: files, the files under folders, and the members of zip
+archives (nested ones too), in a stable order — for `xxgk check` and `xxgk ingest` alike.  An
+`Item` says how to reach its bytes without reading them; `Reader` reads them one by one."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+MAX_ARCHIVE_DEPTH = 3
+ARCHIVE_SUFFIXES = (".zip",)
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One input file: `path` as shown and stored (a member of an archive is archive.zip!/member),
+    `chain` how to reach its bytes (a file path, then member names of nested archives)."""
+
+    path: str
+    chain: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1].rsplit("!", 1)[-1]
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """Member names of archives made on Chinese Windows are GBK without the UTF-8 flag."""
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        try:
+            name = name.encode("cp437").decode("gbk")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+    return name
+
+
+def _is_archive(name: str) -> bool:
+    return name.lower().endswith(ARCHIVE_SUFFIXES)
+
+
+def _archive_items(zf: zipfile.ZipFile, shown: str, chain: tuple[str, ...], depth: int) -> Iterator[Item]:
+    for info in sorted(zf.infolist(), key=lambda i: i.filename):
+        if info.is_dir():
+            continue
+        name = member_name(info)
+        if any(part.startswith(".") or part == "__MACOSX" for part in name.split("/")):
+            continue
+        member_chain = chain + (info.filename,)
+        if _is_archive(name) and depth < MAX_ARCHIVE_DEPTH:
+            try:
+                with zipfile.ZipFile(io.BytesIO(zf.read(info))) as inner:
+                    yield from _archive_items(inner, f"{shown}!/{name}", member_chain, depth + 1)
+                continue
+            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
+                pass  # not a readable archive: ingest it as a file (it will fail with its message)
+        yield Item(f"{shown}!/{name}", member_chain)
+
+
+def walk(paths: Iterable[str | os.PathLike], skip: Iterable[Path] = ()) -> Iterator[Item]:
+    """Every file named, under the folders named and inside zip archives (sorted, hidden files
+    skipped), except the `skip` files (the database itself)."""
+    skip_set = {p.resolve() for p in skip}
+    for p in map(Path, paths):
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for f in sorted(files):
+                    if not f.startswith("."):
+                        yield from _file_items(Path(root) / f, skip_set)
+        else:
+            yield from _file_items(p, skip_set)
+
+
+def _file_items(p: Path, skip_set: set[Path]) -> Iterator[Item]:
+    if skip_set and any(p.name == s.name for s in skip_set) and p.resolve() in skip_set:
+        return
+    if _is_archive(p.name) and p.is_file():
+        try:
+            with zipfile.ZipFile(p) as zf:
+                yield from _archive_items(zf, str(p), (str(p),), 1)
+            return
+        except (zipfile.BadZipFile, OSError):
+            pass  # a damaged archive is a failed file, with its message
+    yield Item(str(p), (str(p),))
+
+
+class Reader:
+    """Reads items; keeps the last archive open, so the members of a large archive are read one
+    by one without re-reading the archive."""
+
+    def __init__(self):
+        self._path: str | None = None
+        self._zip: zipfile.ZipFile | None = None
+
+    def read(self, item: Item) -> bytes:
+        if len(item.chain) == 1:
+            with open(item.chain[0], "rb") as fh:
+                return fh.read()
+        if self._path != item.chain[0]:
+            self.close()
+            self._zip = zipfile.ZipFile(item.chain[0])
+            self._path = item.chain[0]
+        data = self._zip.read(item.chain[1])
+        for member in item.chain[2:]:  # nested archives are read in memory
+            with zipfile.ZipFile(io.BytesIO(data)) as inner:
+                data = inner.read(member)
+        return data
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+        self._zip = self._path = None
+
+
+def read_item(item: Item) -> bytes:
+    """The bytes of an item (OSError / zipfile errors propagate)."""
+    reader = Reader()
+    try:
+        return reader.read(item)
+    finally:
+        reader.close()
