@@ -21,6 +21,7 @@ class Cell:
     rowspan: int = 1
     colspan: int = 1
     spanned: bool = False  # True for the copies a span expansion put in the covered grid slots
+    para: int | None = None  # DOCX: 1-based index of the cell's first paragraph in the document
 
 
 @dataclass(slots=True)

@@ -3,6 +3,8 @@ and dispatches to the reader for it."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 from ..document import Document
@@ -18,8 +20,8 @@ def sniff(data: bytes, name: str = "") -> str:
     head = data[:2048]
     if head.startswith(b"%PDF"):
         return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        return "zip"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _zip_kind(data, name)
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "ole"  # legacy .doc / .wps / .xls
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF8", b"BM")) or head[8:12] == b"WEBP":
@@ -32,6 +34,23 @@ def sniff(data: bytes, name: str = "") -> str:
     if lowered.startswith(b"<") and name.lower().endswith((".html", ".htm", ".shtml", ".xhtml")):
         return "html"
     return "text"
+
+
+def _zip_kind(data: bytes, name: str = "") -> str:
+    """docx, xlsx or zip (any other archive, also a damaged one that is not recognisably a DOCX)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        # a damaged package: its local headers still name the parts, or its name says what it was
+        if b"word/document.xml" in data or b"word/_rels" in data or name.lower().endswith((".docx", ".docm", ".dotx")):
+            return "docx"
+        return "zip"
+    if "word/document.xml" in names or any(n.startswith("word/") for n in names):
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    return "zip"
 
 
 def read_bytes(data: bytes, name: str = "") -> Document:
@@ -71,6 +90,17 @@ def read_path(path: str | Path) -> Document:
 _FORMAT_READERS: dict = {}
 
 
+def _refuse(message: str, reason: str):
+    def reader(data: bytes, name: str = "") -> Document:
+        raise ReadError(message, reason)
+
+    return reader
+
+
+_FORMAT_READERS["zip"] = _refuse("是压缩包（zip），不是报告文件；请解压后读取其中的文件", "zip")
+_FORMAT_READERS["xlsx"] = _refuse("是 Excel 表格（.xlsx），不是年报文档，暂不支持读取", "unsupported-format")
+
+
 def register(fmt: str):
     def deco(fn):
         _FORMAT_READERS[fmt] = fn
@@ -85,3 +115,10 @@ from . import image as _image  # noqa: E402,F401
 from . import pdf as _pdf  # noqa: E402,F401
 
 __all__ = ["Document", "ReadError", "load", "read_bytes", "read_path", "read_text", "sniff", "register"]
+
+
+# the readers of other formats register themselves (HTML and DOCX need the optional `formats`
+# extra, lxml; without it they say so in one line when called)
+from . import docx as _docx  # noqa: E402,F401
+from . import html as _html  # noqa: E402,F401
+from . import legacy as _legacy  # noqa: E402,F401

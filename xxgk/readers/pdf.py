@@ -19,7 +19,7 @@ def _pdfium():
         import pypdfium2 as pdfium
         import pypdfium2.raw as raw
     except ImportError:
-        raise ReadError("读取PDF需要安装PDF组件：pip install 'xxgk[pdf]'", "missing-pdf-extra") from None
+        raise ReadError("读取 PDF 需要 pypdfium2，请重新安装 xxgk（pip install xxgk）", "missing-pdf-extra") from None
     return pdfium, raw
 
 
