@@ -1,7 +1,7 @@
 """Write the rendered example reports: fictional agencies, fixed seeds, both templates, in the
 national layout, into examples/rendered/ (one file per format).
 
-    python scripts/make_examples.py                 # txt, docx and html
+    python scripts/make_examples.py                 # txt, docx and html, and one PDF (reportlab)
     python scripts/make_examples.py --formats txt   # only what the text reader can read back
 
 The numbers come from xxgk.synth (every identity holds, carry-over continues from the previous
@@ -29,9 +29,15 @@ EXAMPLES = (
 )
 
 
-def build() -> list[tuple[str, object]]:
-    """(file stem, ReportData) of every example."""
-    made: list = []
+# the example also published as a PDF (a "printed from Word" PDF with ruled tables, Table 3
+# running across a page break), as agencies publish them: the same report as the .docx, so the
+# corpus counts it once
+PDF_EXAMPLE = 1
+
+
+def build(reports: list | None = None) -> list[tuple[str, object]]:
+    """(file stem, ReportData) of every example; `reports` receives the generated SynthReports."""
+    made: list = [] if reports is None else reports
     out = []
     for seed, template_id, year, agency, prose, prev in EXAMPLES:
         previous = made[prev] if prev is not None else None
@@ -48,15 +54,27 @@ def build() -> list[tuple[str, object]]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--formats", default="txt,docx,html", help=f"comma-separated, of {', '.join(FORMATS)}")
+    ap.add_argument("--no-pdf", dest="pdf", action="store_false", help="do not write the PDF example (needs reportlab)")
     ap.add_argument("--out", type=Path, default=ROOT / "examples" / "rendered")
     args = ap.parse_args()
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     args.out.mkdir(parents=True, exist_ok=True)
-    for stem, rd in build():
+    reports: list = []
+    for k, (stem, rd) in enumerate(build(reports)):
         for fmt in formats:
             path = args.out / f"{stem}.{fmt}"
             path.write_bytes(render(rd, fmt))
             print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+        if k == PDF_EXAMPLE and "pdf" in formats_extra(args):
+            from xxgk.synth.pdfs import write_pdf  # reportlab: the test extra
+
+            path = args.out / f"{stem}.pdf"
+            path.write_bytes(write_pdf(reports[k]))
+            print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+
+def formats_extra(args) -> set[str]:
+    return {"pdf"} if args.pdf else set()
 
 
 if __name__ == "__main__":

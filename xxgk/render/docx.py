@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 
 from .data import ReportData
 from .skeleton import PLACEHOLDER, blocks
@@ -154,6 +155,8 @@ def to_docx(rd: ReportData) -> bytes:
     _setup(doc)
     doc.core_properties.title = rd.display_title()
     doc.core_properties.language = "zh-CN"
+    doc.core_properties.author = rd.agency or ""  # not python-docx's "python-docx"
+    doc.core_properties.comments = ""
     for b in blocks(rd):
         if b.kind == "table":
             _table(doc, b.grid)
@@ -179,4 +182,14 @@ def to_docx(rd: ReportData) -> bytes:
             _runs(p, b.text, BODY_FONT, BODY_PT)
     buf = io.BytesIO()
     doc.save(buf)
-    return buf.getvalue()
+    return _stable(buf.getvalue())
+
+
+def _stable(package: bytes) -> bytes:
+    """The package with every part dated 1980-01-01, so the same report gives the same bytes
+    (python-docx stamps the time of writing into the zip headers)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), src.read(info), zipfile.ZIP_DEFLATED)
+    return out.getvalue()

@@ -64,7 +64,7 @@ class _Writer:
         from reportlab.pdfgen import canvas
 
         self.buf = io.BytesIO()
-        self.c = canvas.Canvas(self.buf, pagesize=(PAGE_W, PAGE_H))
+        self.c = canvas.Canvas(self.buf, pagesize=(PAGE_W, PAGE_H), invariant=1)  # same bytes every time
         self.c.setTitle(running_head)
         self.style = style
         self.head = running_head
