@@ -4,25 +4,20 @@ scan, and numbers the accounting identities confirmed or settled (see extract/se
 from __future__ import annotations
 
 from ..report import Report, Severity
-from .registry import finding, rule
+from .reader_rules import notes
+from .registry import rule
 
 
 @rule("OCR_LOW_CONFIDENCE", Severity.WARNING, "OCR识别置信度低的数字，勾稽关系无法确认，需对照扫描件核实", group="reader")
 def ocr_low_confidence(report: Report):
-    yield from _notes(report, "OCR_LOW_CONFIDENCE")
+    yield from notes(report, "OCR_LOW_CONFIDENCE")
 
 
 @rule("OCR_SETTLED", Severity.INFO, "OCR识别置信度低的数字，已由勾稽关系确认或唯一确定", group="reader")
 def ocr_settled(report: Report):
-    yield from _notes(report, "OCR_SETTLED")
+    yield from notes(report, "OCR_SETTLED")
 
 
 @rule("SCANNED_PAGE_SKIPPED", Severity.WARNING, "PDF中有扫描图像页，未安装OCR组件，未能读取", group="reader")
 def scanned_page_skipped(report: Report):
-    yield from _notes(report, "SCANNED_PAGE_SKIPPED")
-
-
-def _notes(report: Report, code: str):
-    for c, message, where in report.notes:
-        if c == code:
-            yield finding(code, message, **where)
+    yield from notes(report, "SCANNED_PAGE_SKIPPED")

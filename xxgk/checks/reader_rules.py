@@ -55,17 +55,17 @@ def blank_cell(report: Report):
 
 @rule("ROW_UNPLACED", Severity.WARNING, "一行读到的数字个数与列数不符，无法确定各数所在的列，已留空", group="reader")
 def row_unplaced(report: Report):
-    yield from _notes(report, "ROW_UNPLACED")
+    yield from notes(report, "ROW_UNPLACED")
 
 
 @rule("CELL_INFERRED", Severity.INFO, "一行缺少或多出一个数，已按勾稽关系唯一确定", group="reader")
 def cell_inferred(report: Report):
-    yield from _notes(report, "CELL_INFERRED")
+    yield from notes(report, "CELL_INFERRED")
 
 
 @rule("DUPLICATE_ROW", Severity.WARNING, "同一行在表中出现两次且数字不同", group="reader")
 def duplicate_row(report: Report):
-    yield from _notes(report, "DUPLICATE_ROW")
+    yield from notes(report, "DUPLICATE_ROW")
 
 
 @rule("TEMPLATE_UNKNOWN", Severity.WARNING, "无法从表头判断使用的是2021年还是2019年模板", group="reader")
@@ -74,7 +74,8 @@ def template_unknown(report: Report):
         yield finding("TEMPLATE_UNKNOWN", f"无法从表头判断模板版本，按报告年度采用{report.template}年模板读取，请核对表二表头")
 
 
-def _notes(report: Report, code: str):
+def notes(report: Report, code: str):
+    """The findings a stage noted while reading (extract, settle, a reader) under `code`."""
     for c, message, where in report.notes:
         if c == code:
             yield finding(code, message, **where)
