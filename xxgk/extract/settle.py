@@ -63,6 +63,8 @@ def compatible(raw: str | None, value) -> bool:
 def settle(report: Report, tpl: Template) -> None:
     for table in tpl.tables:
         cells = report.tables[table.key]
+        if not any(v.status == "doubtful" for cols in cells.values() for v in cols.values()):
+            continue  # the common case: not OCR, or OCR sure of every number
         instances = list(_instances(table))
         changed = True
         while changed:
