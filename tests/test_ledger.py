@@ -240,6 +240,55 @@ def test_ledger_to_yaml_to_report_checks_clean(tmp_path):
     assert b"\xe3\x80\x90" in render(from_mapping(data), "txt")  # 【 of the placeholder
 
 
+BASE = """\
+template: "2021"
+meta: {agency: 东湖区测试局, year: 2024}
+表二:
+  规章: {本年制发件数: 0, 本年废止件数: 0, 现行有效件数: 2}
+  行政规范性文件: {本年制发件数: 3, 本年废止件数: 1, 现行有效件数: 14}
+  行政许可: {本年处理决定数量: 12}
+  行政处罚: {本年处理决定数量: 5}
+  行政强制: {本年处理决定数量: 0}
+  行政事业性收费: {本年收费金额（单位：万元）: 0}
+sections:
+  1: 2024年，本局认真贯彻落实《中华人民共和国政府信息公开条例》，主动公开和依申请公开工作平稳有序。
+  5: 存在的主要问题是公开内容的深度不够，改进措施是加强培训、完善审核。
+  6: 本机关2024年度未收取信息处理费。
+"""
+
+
+@pytest.mark.parametrize("fmt", ["docx", "html", "md", "txt"])
+def test_ledger_into_the_author_s_data_file_then_render_is_a_clean_report(tmp_path, fmt):
+    # the two commands of the issue: ledger counts Tables 3 and 4 into the data file the author
+    # keeps (Table 2 and the prose), render writes the report — which checks clean
+    data = tmp_path / "2024.yaml"
+    data.write_text(BASE, encoding="utf-8")
+    led = _csv(tmp_path / "l.csv", LEDGER)
+    cas = _csv(tmp_path / "c.csv", CASES, header=CASES_HEADER)
+    r = runner.invoke(app, ["ledger", str(led), "--year", "2024", "--cases", str(cas), "--into", str(data)])
+    assert r.exit_code == 0, r.output
+    out = tmp_path / f"report.{fmt}"
+    r = runner.invoke(app, ["render", str(data), "--to", fmt, "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    rep = parse_bytes(out.read_bytes(), out.name)
+    got = rep.to_json()
+    assert got["requests"] == _expected_requests()
+    assert got["appeals"]["reconsideration"] == {"upheld": 1, "corrected": 0, "other": 0, "pending": 1, "total": 2}
+    assert got["active"]["normative_documents"] == {"issued": 3, "repealed": 1, "in_force": 14}
+    assert (rep.meta.agency, rep.meta.year) == ("东湖区测试局", 2024)
+    assert [f.code for f in rep.findings if f.severity.value != "info"] == []  # clean: no error, no warning
+
+
+def test_ledger_into_refuses_another_year(tmp_path):
+    data = tmp_path / "2024.yaml"
+    data.write_text(BASE, encoding="utf-8")
+    led = _csv(tmp_path / "l.csv", LEDGER)
+    r = runner.invoke(app, ["ledger", str(led), "--year", "2023", "--into", str(data)])
+    assert r.exit_code == 2
+    assert "2024年度的数据，与 --year 2023 不符" in r.output
+    assert data.read_text(encoding="utf-8") == BASE
+
+
 def test_2019_ledger_maps_2021_other_results_to_the_single_other_row(tmp_path):
     rows = [["X1", "2020-03-01", "自然人", "申请人无正当理由逾期不补正", "2020-03-20", "", "", ""]]
     reqs, errors = read_ledger(_csv(tmp_path / "l.csv", rows), T.get("2019"))

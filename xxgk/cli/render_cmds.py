@@ -122,14 +122,30 @@ def register(app: typer.Typer) -> None:
         overdue: bool = typer.Option(False, "--overdue", help="列出超过法定答复期限（及即将到期）的申请"),
         as_of: Optional[str] = typer.Option(None, "--as-of", help="期限核查日期（默认今天；报告年度已过则为12月31日）"),
         keep_going: bool = typer.Option(False, "--keep-going", help="有错误行时仍然统计其余各行"),
+        into: Optional[Path] = typer.Option(None, "--into", help="已有的报告数据文件（YAML/JSON/填报表）：保留其表二和正文，只更新表三（及表四）；默认写回该文件"),
     ):
         """由申请台账统计表三（及案件清单统计表四），并按法定期限核查逾期。"""
         from .. import template as T
         from ..ledger import CalendarError, LedgerError, ledger_data, read_cases, read_ledger, watch
         from ..ledger.read import parse_date
-        from ..render.data import dump
+        from ..render.data import DataError, dump, load
 
-        tpl = T.get(template) if template else T.for_year(year)
+        base = None
+        if into is not None:
+            try:
+                base = load(into)
+            except DataError as exc:
+                for problem in exc.problems:
+                    _err(f"{into}: {problem}")
+                raise typer.Exit(2)
+            if base.year is not None and base.year != year:
+                _err(f"{into} 是{base.year}年度的数据，与 --year {year} 不符")
+                raise typer.Exit(2)
+            if output is None and into.suffix.lower() not in (".yaml", ".yml", ".json"):
+                _err(f"{into} 不是 YAML/JSON 文件，请用 -o 指定输出的数据文件")
+                raise typer.Exit(2)
+            output = output or into
+        tpl = T.get(template) if template else (T.get(base.template) if base else T.for_year(year))
         err = Console(stderr=True, highlight=False, soft_wrap=True)
         errors = []
         case_list = None
@@ -155,6 +171,18 @@ def register(app: typer.Typer) -> None:
             rows = len({(str(p), e.row) for p, e in errors})
             err.print(f"[yellow]已跳过{rows}行有错误的记录（--keep-going），统计结果不含这些行[/]")
         data = ledger_data(requests, year, tpl, case_list, agency)
+        if base is not None:
+            if base.template != tpl.id:
+                _err(f"{into} 使用{base.template}年模板，台账按{tpl.id}年模板统计，请统一 --template")
+                raise typer.Exit(2)
+            merged = base.to_json()  # Table 2, prose and title kept; the counted tables replaced
+            merged["meta"]["year"] = year
+            merged["meta"]["agency"] = base.agency or agency
+            merged["meta"]["title"] = base.title
+            merged["requests"] = data["requests"]
+            if case_list is not None:
+                merged["appeals"] = data["appeals"]
+            data = merged
         if output is not None:
             dump(data, output)
             t = data["requests"]
