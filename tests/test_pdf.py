@@ -183,3 +183,25 @@ def test_page_with_rotate_flag_reads_in_its_own_coordinates():
     assert report.meta.agency == rep.agency
     x0, top, x1, bottom = report.tables["requests"]["granted"]["total"].bbox
     assert 0 < top < bottom < 842 and 0 < x0 < x1 < 595
+
+
+def test_findings_in_a_pdf_name_the_page(tmp_path):
+    from typer.testing import CliRunner
+
+    from xxgk.cli import app
+
+    rep = random_report(random.Random(8), "2021", zero_share=0.05)
+    rep.values["requests"]["carried_forward"]["commercial"] = None  # a blank in the last Table 3 row
+    report = parse_bytes(write_pdf(rep), "r.pdf")
+    (blank,) = [f for f in report.findings if f.code == "BLANK_CELL"]
+    value = report.tables["requests"]["carried_forward"]["natural_person"]
+    assert blank.where["line"] == value.line and blank.where["page"] == value.page
+    path = tmp_path / "r.pdf"
+    path.write_bytes(write_pdf(rep))
+    out = CliRunner().invoke(app, ["check", str(path)]).stdout
+    (shown,) = [line for line in out.splitlines() if "BLANK_CELL" in line]
+    assert shown.endswith(f"（第{value.page}页）")
+    # a text report has no pages: its findings keep the line
+    text = parse_bytes(write(rep, "tsv", random.Random(1)).encode("utf-8"), "r.txt")
+    (blank,) = [f for f in text.findings if f.code == "BLANK_CELL"]
+    assert "page" not in blank.where and blank.where["line"]

@@ -149,6 +149,7 @@ class Report:
     notes: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     is_report: bool = True
     lines: list[str] = field(default_factory=list)  # document text lines, for quoting
+    line_pages: list[int | None] = field(default_factory=list)  # page of each line (PDF, scans; else empty)
     claims: list[Claim] = field(default_factory=list)  # prose restating table cells
     sums: list[SumClaim] = field(default_factory=list)  # prose totals with their parts
 

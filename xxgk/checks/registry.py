@@ -61,7 +61,18 @@ def run(report: Report, rules: list[Rule] | None = None) -> list[Finding]:
         if gate and r.code != "NOT_A_REPORT":
             continue
         out.extend(r.fn(report))
+    if report.line_pages:
+        _add_pages(out, report.line_pages)
     return out
+
+
+def _add_pages(findings: list[Finding], pages: list[int | None]) -> None:
+    """A paged document (PDF, scan): say the page of each finding's line too — a reviewer turns
+    pages, not lines."""
+    for f in findings:
+        line = f.where.get("line")
+        if isinstance(line, int) and 0 < line <= len(pages) and pages[line - 1] is not None:
+            f.where.setdefault("page", pages[line - 1])
 
 
 def iter_codes() -> Iterator[Rule]:

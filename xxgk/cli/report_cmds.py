@@ -148,6 +148,9 @@ def _verdict(console: Console, report: Report, verbose: bool) -> None:
         if f.severity is Severity.INFO and not verbose:
             continue
         sym, style, cn = _SEV_STYLE[f.severity]
-        line = f.where.get("line")
-        loc = f"（第{line}行）" if line and f"第{line}行" not in f.message else ""
+        line, page = f.where.get("line"), f.where.get("page")
+        if page:  # a paged document: the page is what the reviewer can find
+            loc = f"（第{page}页）" if f"第{page}页" not in f.message else ""
+        else:
+            loc = f"（第{line}行）" if line and f"第{line}行" not in f.message else ""
         console.print(f"    [{style}]{sym} {f.code}[/] {escape(f.message)}{loc}")

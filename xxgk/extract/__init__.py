@@ -44,6 +44,8 @@ def extract(doc: Document) -> Report:
     report.notes.extend(read.notes)
     settle(report, tpl)  # OCR numbers read with low confidence
     report.lines = [line.text for line in doc.lines]
+    if any(line.page is not None for line in doc.lines):
+        report.line_pages = [line.page for line in doc.lines]
     report.claims, report.sums = claims(_prose(doc, sections), tpl)
     report.is_report = _looks_like_report(doc, report)
     return report
