@@ -14,6 +14,18 @@ from rich.markup import escape
 from rich.table import Table
 
 
+def _load_data(path: Path):
+    """A report data file (YAML, JSON, filled form), or exit 2 naming each problem."""
+    from ..render import DataError, load
+
+    try:
+        return load(path)
+    except DataError as exc:
+        for problem in exc.problems:
+            _err(f"{path}: {problem}")
+        raise typer.Exit(2) from None
+
+
 def _err(message: str) -> None:
     Console(stderr=True, highlight=False, soft_wrap=True).print(f"[bold red]xxgk: {escape(message)}[/]")
 
@@ -37,17 +49,10 @@ def register(app: typer.Typer) -> None:
     ):
         """生成按全国统一格式排版的 XLSX 填报表（合并表头、数据校验、勾稽关系自动核对）。"""
         from .. import template as T
-        from ..render import DataError, ReportData, load
+        from ..render import ReportData
         from ..render.form_xlsx import write_form
 
-        rd = None
-        if data is not None:
-            try:
-                rd = load(data)
-            except DataError as exc:
-                for p in exc.problems:
-                    _err(f"{data}: {p}")
-                raise typer.Exit(2)
+        rd = _load_data(data) if data is not None else None
         tpl_id = template or (rd.template if rd else T.for_year(year).id)
         if rd is None:
             rd = ReportData.blank(tpl_id)
@@ -67,7 +72,7 @@ def register(app: typer.Typer) -> None:
         allow_errors: bool = typer.Option(False, "--allow-errors", help="数据有勾稽错误或空格时仍然生成"),
     ):
         """按全国统一格式生成年度报告（标题、六个部分、三张表）。数据不平或有空格时拒绝生成并逐条说明。"""
-        from ..render import FORMATS, DataError, load
+        from ..render import FORMATS
         from ..render import render as do_render
         from ..render.skeleton import is_draft
         from ..render.validate import problems
@@ -81,12 +86,7 @@ def register(app: typer.Typer) -> None:
         if fmt == "docx" and output is None:
             _err("DOCX 需要用 -o 指定输出文件")
             raise typer.Exit(2)
-        try:
-            rd = load(data)
-        except DataError as exc:
-            for p in exc.problems:
-                _err(f"{data}: {p}")
-            raise typer.Exit(2)
+        rd = _load_data(data)
         found = problems(rd)
         if found:
             err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -128,16 +128,11 @@ def register(app: typer.Typer) -> None:
         from .. import template as T
         from ..ledger import CalendarError, LedgerError, ledger_data, read_cases, read_ledger, watch
         from ..ledger.read import parse_date
-        from ..render.data import DataError, dump, load
+        from ..render.data import dump
 
         base = None
         if into is not None:
-            try:
-                base = load(into)
-            except DataError as exc:
-                for problem in exc.problems:
-                    _err(f"{into}: {problem}")
-                raise typer.Exit(2)
+            base = _load_data(into)
             if base.year is not None and base.year != year:
                 _err(f"{into} 是{base.year}年度的数据，与 --year {year} 不符")
                 raise typer.Exit(2)
