@@ -107,3 +107,23 @@ def test_check_reads_the_members_of_a_zip_batch(tmp_path):
     assert [o["source"]["name"] for o in out] == ["好.txt", "坏.txt"]
     assert [[f["code"] for f in o["findings"] if f["severity"] == "error"] for o in out] == [[], ["T3_RESULT_SUM", "T3_ROW_SUM"]]
     assert "乱码.bin" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_check_in_parallel_gives_the_serial_verdicts_in_the_same_order(tmp_path):
+    import zipfile
+
+    for i in range(5):
+        rep = random_report(20 + i)
+        if i == 2:
+            rep.values["appeals"]["reconsideration"]["total"] += 1
+        (tmp_path / f"r{i}.txt").write_text(write(rep, "tsv", i), encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    with zipfile.ZipFile(tmp_path / "batch.zip", "w") as zf:
+        zf.writestr("inner.txt", write(random_report(30), "pipe", 1).encode("utf-8"))
+    serial = runner.invoke(app, ["check", "--json", "-j", "1", str(tmp_path)])
+    parallel = runner.invoke(app, ["check", "--json", "-j", "2", str(tmp_path)])
+    assert serial.exit_code == parallel.exit_code == 2
+    assert parallel.stdout == serial.stdout
+    assert [json.loads(line)["source"]["name"] for line in parallel.stdout.splitlines()] == [
+        "inner.txt", "r0.txt", "r1.txt", "r2.txt", "r3.txt", "r4.txt"]
+    assert parallel.stderr == serial.stderr and "empty.txt" in parallel.stderr

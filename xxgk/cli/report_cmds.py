@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import zipfile
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 import typer
 from rich.console import Console
@@ -34,6 +35,44 @@ def _rules(select, ignore):
     except KeyError as exc:
         typer.echo(f"xxgk: 未知的规则代码：{exc.args[0]}（用 xxgk rules 查看全部）", err=True)
         raise typer.Exit(2)
+
+
+# formats whose reading costs far more than process start-up (PDF, OCR, Word, LibreOffice)
+_HEAVY = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp", ".doc", ".docx", ".wps")
+
+
+def _jobs(asked: int | None, items: list[Item]) -> int:
+    if asked is not None:
+        return max(1, asked)
+    if len(items) < 2 or (len(items) < 64 and not any(i.name.lower().endswith(_HEAVY) for i in items)):
+        return 1  # a few text reports: a millisecond each, less than starting the workers
+    return min(os.cpu_count() or 1, len(items))
+
+
+def _checked(items: list[Item], select: list[str], ignore: list[str], jobs: int) -> Iterator[Report | str]:
+    """Each item's Report, or the one-line reason it could not be read, in the items' order."""
+    if jobs <= 1:
+        reader = Reader()
+        yield from (_check_item(item, select, ignore, reader) for item in items)
+        return
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = mp.get_context("forkserver")  # OCR's onnxruntime threads do not survive a fork
+    ctx.set_forkserver_preload(["xxgk.pipeline"])
+    with ProcessPoolExecutor(jobs, mp_context=ctx) as pool:
+        yield from pool.map(_check_item, items, [select] * len(items), [ignore] * len(items), chunksize=1)
+
+
+def _check_item(item: Item, select: list[str], ignore: list[str], reader: Reader | None = None) -> Report | str:
+    """Read, extract and check one item (in a worker process when checking in parallel)."""
+    try:
+        data = _item_bytes(reader or Reader(), item)
+        return parse_bytes(data, item.name, path=item.path, rules=checks.selected(select, ignore))
+    except ReadError as exc:
+        return str(exc)
+    except Exception as exc:  # a bug must not stop the batch; say which file
+        return f"内部错误（{type(exc).__name__}: {exc}），请报告此问题"
 
 
 def _item_bytes(reader: Reader, item: Item) -> bytes:
@@ -78,6 +117,7 @@ def register(app: typer.Typer) -> None:
         select: Optional[list[str]] = typer.Option(None, "--select", help="只运行这些规则（代码或前缀，可逗号分隔）"),
         ignore: Optional[list[str]] = typer.Option(None, "--ignore", help="不运行这些规则"),
         verbose: bool = typer.Option(False, "--verbose", "-v", help="也显示提示（info）级别的发现"),
+        jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="并行进程数（默认：文件多或有 PDF/图片/Word 时用全部 CPU）"),
     ):
         """审核报告：勾稽关系、空格、缺项、模板、年度、跨年度衔接。退出码 0 无错误，1 有错误，2 有文件无法读取。"""
         rules = _rules(select, ignore)
@@ -85,17 +125,13 @@ def register(app: typer.Typer) -> None:
         err = Console(stderr=True, highlight=False, soft_wrap=True)
         reports: list[Report] = []
         unreadable = 0
-        reader = Reader()
-        for item in walk(paths):
-            path = item.path
-            try:
-                reports.append(parse_bytes(_item_bytes(reader, item), item.name, path=path, rules=rules))
-            except ReadError as exc:
+        items = list(walk(paths))
+        for item, outcome in zip(items, _checked(items, _codes(select), _codes(ignore), _jobs(jobs, items))):
+            if isinstance(outcome, Report):
+                reports.append(outcome)
+            else:
                 unreadable += 1
-                _err(err, path, str(exc))
-            except Exception as exc:  # a bug must not stop the batch; say which file
-                unreadable += 1
-                _err(err, path, f"内部错误（{type(exc).__name__}: {exc}），请报告此问题")
+                _err(err, item.path, outcome)
         checks.run_corpus(reports, rules)
         import json
 
