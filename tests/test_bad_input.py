@@ -49,10 +49,13 @@ def test_gbk_and_utf16_and_bom_are_detected():
 
 
 def test_utf8_cut_inside_a_character_is_read_with_a_warning():
-    data = _report_text().encode("utf-8")
+    data = (_report_text().rstrip() + "特此报告。").encode("utf-8")
     cut = data[: len(data) - 1]  # the final character's bytes are incomplete
     report = parse_bytes(cut, "cut.txt")
     assert report.meta.agency
+    (lossy,) = [f for f in report.findings if f.code == "DECODE_LOSSY"]
+    assert lossy.severity.value == "warning" and "截断" in lossy.message
+    assert not [f for f in parse_bytes(data, "whole.txt").findings if f.code == "DECODE_LOSSY"]
 
 
 def test_truncated_report_keeps_what_it_read_and_says_what_is_missing():

@@ -53,6 +53,11 @@ def blank_cell(report: Report):
             yield finding("BLANK_CELL", msg, table=table.key, row=row.id, columns=blank, line=lines[0] if lines else None)
 
 
+@rule("DECODE_LOSSY", Severity.WARNING, "文件有无法解码的字节或末尾被截断，报告内容可能不完整", group="reader")
+def decode_lossy(report: Report):
+    yield from notes(report, "DECODE_LOSSY")
+
+
 @rule("ROW_UNPLACED", Severity.WARNING, "一行读到的数字个数与列数不符，无法确定各数所在的列，已留空", group="reader")
 def row_unplaced(report: Report):
     yield from notes(report, "ROW_UNPLACED")

@@ -60,12 +60,19 @@ def read_bytes(data: bytes, name: str = "") -> Document:
     if fmt == "text":
         text, encoding, warnings = decode(data)
         doc = read_text(text, encoding=encoding)
-        doc.warnings.extend(warnings)
+        lossy(doc, warnings)
         return doc
     reader = _FORMAT_READERS.get(fmt)
     if reader is None:
         raise ReadError(f"暂不支持读取此格式（{fmt}）", "unsupported-format")
     return reader(data, name)
+
+
+def lossy(doc: Document, warnings: list[str]) -> None:
+    """Decoding remarks (bytes that could not be decoded, a cut last character): kept on the
+    document and noted for the checks, since a report read from a damaged file may be incomplete."""
+    doc.warnings.extend(warnings)
+    doc.notes.extend(("DECODE_LOSSY", f"{w}，报告内容可能不完整，请核对原件", {}) for w in warnings)
 
 
 def load(path: str | Path) -> bytes:
@@ -114,7 +121,7 @@ def register(fmt: str):
 from . import image as _image  # noqa: E402,F401
 from . import pdf as _pdf  # noqa: E402,F401
 
-__all__ = ["Document", "ReadError", "load", "read_bytes", "read_path", "read_text", "sniff", "register"]
+__all__ = ["Document", "ReadError", "load", "lossy", "read_bytes", "read_path", "read_text", "sniff", "register"]
 
 
 # the readers of other formats register themselves (HTML and DOCX need the optional `formats`

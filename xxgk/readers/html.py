@@ -15,7 +15,7 @@ import re
 
 from ..document import Cell, Document, Line, Table
 from ..text import to_simplified
-from . import register
+from . import lossy, register
 from .compose import append
 from .decode import decode
 from .errors import ReadError
@@ -287,5 +287,5 @@ def read_html(data: bytes, name: str = "") -> Document:
     if not builder.lines:
         raise ReadError("网页中没有文字内容", "empty")
     doc = Document(lines=builder.lines, tables=builder.tables, format="html", encoding=encoding, layout="html")
-    doc.warnings.extend(warnings)
+    lossy(doc, warnings)
     return doc
