@@ -51,6 +51,20 @@ class Grid:
                 c += cell.colspan
         return out
 
+    def owners(self) -> list[list[tuple[int, int]]]:
+        """For every slot, the (row, column) of the cell that covers it (its own if none does)."""
+        m = self.matrix()
+        owner = [[(r, c) for c in range(self.width)] for r in range(len(m))]
+        for r, row in enumerate(m):
+            for c, cell in enumerate(row):
+                if cell is None:
+                    continue
+                for dr in range(cell.rowspan):
+                    for dc in range(cell.colspan):
+                        if r + dr < len(m) and c + dc < self.width:
+                            owner[r + dr][c + dc] = (r, c)
+        return owner
+
     def text_rows(self) -> list[list[str]]:
         return [[cell.text if cell else "" for cell in row] for row in self.matrix()]
 

@@ -110,7 +110,7 @@ class _Writer:
 
     def table(self, grid: Grid, widths: list[float], break_row: int | None = None, header_rows: int = 0):
         matrix = grid.matrix()
-        owner = _owners(grid, matrix)
+        owner = grid.owners()
         xs = [MARGIN]
         for w in widths:
             xs.append(xs[-1] + w)
@@ -187,19 +187,6 @@ class _Writer:
     def bytes(self) -> bytes:
         self.c.save()
         return self.buf.getvalue()
-
-
-def _owners(grid: Grid, matrix) -> list[list[tuple[int, int]]]:
-    owner = [[(r, c) for c in range(grid.width)] for r in range(len(matrix))]
-    for r, row in enumerate(matrix):
-        for c, cell in enumerate(row):
-            if cell is None:
-                continue
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    if r + dr < len(matrix) and c + dc < grid.width:
-                        owner[r + dr][c + dc] = (r, c)
-    return owner
 
 
 def _row_height(grid, r, matrix, owner, xs) -> float:

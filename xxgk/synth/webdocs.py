@@ -24,25 +24,11 @@ from . import SynthReport
 Seg = list[list[GridCell]]  # HTML-like rows: slots covered by a merge omitted
 
 
-def _owners(grid: Grid) -> list[list[tuple[int, int]]]:
-    """For every slot of the grid, the (row, column) of the cell that covers it."""
-    m = grid.matrix()
-    owner = [[(-1, -1)] * grid.width for _ in m]
-    for r, row in enumerate(m):
-        for c, cell in enumerate(row):
-            if cell is not None:
-                for dr in range(cell.rowspan):
-                    for dc in range(cell.colspan):
-                        if r + dr < len(m):
-                            owner[r + dr][c + dc] = (r, c)
-    return owner
-
-
 def segment(grid: Grid, start: int, end: int, repeat: str = "text") -> Seg:
     """Rows [start, end) of the grid as a table of their own, spans clipped to it.  A cell that
     began above `start` is drawn again in the first row (`repeat`="text") or left empty ("blank")."""
     m = grid.matrix()
-    owner = _owners(grid)
+    owner = grid.owners()
     out: Seg = []
     for r in range(start, end):
         row = []
@@ -220,7 +206,7 @@ def _docx_table(seg: Seg, width: int, repeat_header: int = 0) -> str:
     height = len(seg)
     grid = Grid("x", width, seg)
     m = grid.matrix()
-    owner = _owners(grid)
+    owner = grid.owners()
     rows = []
     for r in range(height):
         tcs = []
