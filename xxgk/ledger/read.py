@@ -229,6 +229,19 @@ def _yes_no(text: str) -> bool:
     raise ValueError(text)
 
 
+def _records(rows, cols: dict):
+    """(row number, field → cell value) of each non-empty row below the header."""
+    for no, cells in rows:
+        if not any(_cell_text(c) for c in cells):
+            continue
+
+        def get(field, cells=cells):
+            i = cols.get(field)
+            return cells[i] if i is not None and i < len(cells) else None
+
+        yield no, get
+
+
 # ---- the ledger ------------------------------------------------------------------------------
 
 def read_ledger(path: str | Path, tpl: T.Template) -> tuple[list[Request], list[RowError]]:
@@ -239,13 +252,7 @@ def read_ledger(path: str | Path, tpl: T.Template) -> tuple[list[Request], list[
     seen: dict[str, int] = {}
     applicants = "、".join(c.label for c in tpl.table("requests").columns if c.id != "total")
 
-    for no, cells in rows[k + 1:]:
-        def get(field):
-            i = cols.get(field)
-            return cells[i] if i is not None and i < len(cells) else None
-
-        if not any(_cell_text(c) for c in cells):
-            continue
+    for no, get in _records(rows[k + 1:], cols):
         problems: list[str] = []
         rid = _cell_text(get("id"))
         if not rid:
@@ -334,13 +341,7 @@ def read_cases(path: str | Path) -> tuple[list[Case], list[RowError]]:
     cases: list[Case] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
-    for no, cells in rows[k + 1:]:
-        def get(field):
-            i = cols.get(field)
-            return cells[i] if i is not None and i < len(cells) else None
-
-        if not any(_cell_text(c) for c in cells):
-            continue
+    for no, get in _records(rows[k + 1:], cols):
         problems = []
         cid = _cell_text(get("id")) or f"第{no}行"
         if cid in seen:
