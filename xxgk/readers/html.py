@@ -152,14 +152,18 @@ class _Builder:
         block = tag in _BLOCK
         if block:
             self.flush()
+        self.content(el)
+        if block:
+            self.flush()
+
+    def content(self, el) -> None:
+        """An element's own text and its children, each followed by its tail."""
         if el.text:
             self.buf.append(el.text)
         for child in el:
             self.walk(child)
             if child.tail:
                 self.buf.append(child.tail)
-        if block:
-            self.flush()
 
     def pre(self, el) -> None:
         """Preformatted text — a report pasted as plain text — is read by the text reader, so its
@@ -220,12 +224,7 @@ def _rows(table):
 def _cell_text(td) -> str:
     """A cell's text: its paragraphs and line breaks joined (Chinese without a space)."""
     builder = _Builder(in_cell=True)
-    if td.text:
-        builder.buf.append(td.text)
-    for child in td:
-        builder.walk(child)
-        if child.tail:
-            builder.buf.append(child.tail)
+    builder.content(td)
     builder.flush()
     return join_cell_lines([line.text for line in builder.lines])
 
