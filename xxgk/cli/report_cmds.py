@@ -49,11 +49,12 @@ def _jobs(asked: int | None, items: list[Item]) -> int:
     return min(os.cpu_count() or 1, len(items))
 
 
-def _checked(items: list[Item], select: list[str], ignore: list[str], jobs: int) -> Iterator[Report | str]:
-    """Each item's Report, or the one-line reason it could not be read, in the items' order."""
+def _checked(items: list[Item], rules, select: list[str], ignore: list[str], jobs: int) -> Iterator[Report | str]:
+    """Each item's Report, or the one-line reason it could not be read, in the items' order.
+    Workers are given the rule codes (`select`, `ignore`) and select the rules themselves."""
     if jobs <= 1:
         reader = Reader()
-        yield from (_check_item(item, select, ignore, reader) for item in items)
+        yield from (_check_item(item, select, ignore, reader, rules) for item in items)
         return
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
@@ -64,11 +65,12 @@ def _checked(items: list[Item], select: list[str], ignore: list[str], jobs: int)
         yield from pool.map(_check_item, items, [select] * len(items), [ignore] * len(items), chunksize=1)
 
 
-def _check_item(item: Item, select: list[str], ignore: list[str], reader: Reader | None = None) -> Report | str:
+def _check_item(item: Item, select: list[str], ignore: list[str], reader: Reader | None = None, rules=None) -> Report | str:
     """Read, extract and check one item (in a worker process when checking in parallel)."""
     try:
         data = _item_bytes(reader or Reader(), item)
-        return parse_bytes(data, item.name, path=item.path, rules=checks.selected(select, ignore))
+        rules = rules if rules is not None else checks.selected(select, ignore)
+        return parse_bytes(data, item.name, path=item.path, rules=rules)
     except ReadError as exc:
         return str(exc)
     except Exception as exc:  # a bug must not stop the batch; say which file
@@ -126,7 +128,7 @@ def register(app: typer.Typer) -> None:
         reports: list[Report] = []
         unreadable = 0
         items = list(walk(paths))
-        for item, outcome in zip(items, _checked(items, _codes(select), _codes(ignore), _jobs(jobs, items))):
+        for item, outcome in zip(items, _checked(items, rules, _codes(select), _codes(ignore), _jobs(jobs, items))):
             if isinstance(outcome, Report):
                 reports.append(outcome)
             else:

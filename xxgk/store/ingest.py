@@ -28,7 +28,7 @@ from typing import Callable, Iterable, Iterator
 import sqlalchemy as sa
 
 from .. import PARSER_VERSION
-from ..inputs import Item, Reader, member_name, read_item, walk  # noqa: F401 (member_name: re-exported)
+from ..inputs import Item, Reader, read_item, walk
 from .core import Store, WriteCounts
 from .rows import ReportRows
 
