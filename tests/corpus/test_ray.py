@@ -199,3 +199,14 @@ def test_bad_engine_options_are_one_line(tmp_path):
         p = subprocess.run([sys.executable, "-c", "from xxgk.cli import main; main()", "ingest", str(tmp_path),
                             "--db", str(tmp_path / "x.db"), *args], capture_output=True, text=True, timeout=60)
         assert p.returncode == 2 and word in p.stderr and "Traceback" not in p.stderr
+
+
+def test_the_cluster_configurations_in_the_docs_are_valid_yaml():
+    import yaml
+
+    root = Path(__file__).resolve().parents[2] / "docs" / "ray"
+    up = yaml.safe_load((root / "cluster.yaml").read_text(encoding="utf-8"))
+    assert up["provider"]["type"] == "local" and "--head" in " ".join(up["head_start_ray_commands"])
+    kube = yaml.safe_load((root / "raycluster.yaml").read_text(encoding="utf-8"))
+    assert kube["kind"] == "RayCluster" and kube["spec"]["rayVersion"] == ray.__version__
+    assert "xxgk[ray" in " ".join(up["setup_commands"])
