@@ -208,5 +208,5 @@ def test_the_cluster_configurations_in_the_docs_are_valid_yaml():
     up = yaml.safe_load((root / "cluster.yaml").read_text(encoding="utf-8"))
     assert up["provider"]["type"] == "local" and "--head" in " ".join(up["head_start_ray_commands"])
     kube = yaml.safe_load((root / "raycluster.yaml").read_text(encoding="utf-8"))
-    assert kube["kind"] == "RayCluster" and kube["spec"]["rayVersion"] == ray.__version__
+    assert kube["kind"] == "RayCluster" and kube["spec"]["rayVersion"].split(".")[0] == ray.__version__.split(".")[0]
     assert "xxgk[ray" in " ".join(up["setup_commands"])
