@@ -118,6 +118,14 @@ class Meta:
     body_years: frozenset[int] = frozenset()  # every year the opening prose names
     period: str | None = None  # the statistical-period sentence, as found
     title_line: int | None = None
+    period_line: int | None = None
+    # provenance of the agency and the year: which source stated them (title, compiled, opening,
+    # page_title, file_name, e_version, contact, publisher / title, period, page_title, file_name,
+    # body) and on which line of the document (None for the page title and the file name)
+    agency_source: str | None = None
+    agency_line: int | None = None
+    year_source: str | None = None
+    year_line: int | None = None
 
 
 @dataclass
@@ -203,6 +211,11 @@ class Report:
             }
         out["meta"]["template_detected"] = self.template_detected
         out["meta"]["years"] = {"title": self.meta.title_year, "period": self.meta.period_year, "body": self.meta.body_year}
+        m = self.meta
+        out["meta"]["sources"] = {
+            "agency": {"source": m.agency_source, "line": m.agency_line} if m.agency_source else None,
+            "year": {"source": m.year_source, "line": m.year_line} if m.year_source else None,
+        }
         return out
 
     def dumps(self, **kw) -> str:

@@ -27,7 +27,34 @@ def looks_traditional(text: str) -> bool:
     return not _TRADITIONAL_MARKERS.isdisjoint(text)
 
 
+# Pinyin annotations some Traditional mirrors print after every character: 機(jī)關(guān).  An
+# annotation is a parenthesised run of Latin letters right after a CJK character; it is taken as
+# pinyin only in text that has tone-marked letters at all (so 长度(km) in plain text stays), and a
+# toneless one only when it is a syllable's shape (de, ma).  Real parentheses — （一）,
+# (单位:万元), (区分处理的…) — hold no Latin letters and are never touched.
+_TONE_MARKS = frozenset("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜǹńňḿ\u0300\u0301\u030c\u0304")
+_PINYIN_NOTE = re.compile(
+    r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[(（]\s?([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüǹńňḿ\u0300\u0301\u030c\u0304]{1,8})\s?[)）]"
+)
+_SYLLABLE = re.compile(r"^(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?[aeiouüv][a-zü]{0,4}$")
+
+
+def _pinyin_note(m: re.Match) -> str:
+    body = m.group(1)
+    if not _TONE_MARKS.isdisjoint(body) or _SYLLABLE.match(body.lower()):
+        return ""
+    return m.group(0)
+
+
+def strip_pinyin(text: str) -> str:
+    """Remove pinyin annotations (機(jī)關(guān) → 機關); text without tone marks comes back as is."""
+    if _TONE_MARKS.isdisjoint(text):
+        return text
+    return _PINYIN_NOTE.sub(_pinyin_note, text)
+
+
 def to_simplified(text: str) -> str:
+    text = strip_pinyin(text)
     return _t2s().convert(text) if looks_traditional(text) else text
 
 
