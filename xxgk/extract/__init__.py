@@ -6,6 +6,7 @@ from ..document import Document
 from ..report import Report
 from ..template import TEMPLATES, Template, for_year
 from ..text import fold
+from .cutoff import distrust_cut_token
 from .meta import find_meta
 from .narrative import claims
 from .sections import find_sections
@@ -43,6 +44,7 @@ def extract(doc: Document) -> Report:
     report.notes.extend(doc.notes)
     report.notes.extend(read.notes)
     settle(report, tpl)  # OCR numbers read with low confidence
+    distrust_cut_token(doc, report, tpl)  # a number cut by the end of an excerpt
     report.lines = [line.text for line in doc.lines]
     if any(line.page is not None for line in doc.lines):
         report.line_pages = [line.page for line in doc.lines]
