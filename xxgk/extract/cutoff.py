@@ -10,13 +10,12 @@ from __future__ import annotations
 from ..document import Document
 from ..report import Report
 from ..template import Template
-from ..text import cell_value
 from .settle import _instances, _name
 
 
 def last_token(doc: Document) -> tuple[int, int, int] | None:
-    """(table, row, cell) of the document's last non-empty text when it is a number in a table
-    cell on the document's last non-blank line; None when the document ends in prose."""
+    """(table, row, cell) of the document's last non-empty text when it is a table cell on the
+    document's last non-blank line; None when the document ends in prose."""
     last = None
     for line in reversed(doc.lines):
         if line.text.strip():
@@ -32,9 +31,9 @@ def last_token(doc: Document) -> tuple[int, int, int] | None:
                 cell = cells[ci]
                 if not cell.text.strip() or cell.spanned:
                     continue
-                if cell.line is not None and cell.line != last.no:
+                if cell.line is not None and not (cell.line <= last.no <= max(cell.line + 3, doc.tables[ti].last_line or 0)):
                     return None  # the last line holds no cell text (furniture, a stray mark)
-                return (ti, ri, ci) if cell_value(cell.text).kind == "number" else None
+                return (ti, ri, ci)
     return None
 
 
