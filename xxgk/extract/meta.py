@@ -25,6 +25,7 @@ from collections import Counter
 
 from ..document import Document
 from ..report import Meta, SectionText
+from ..agency import agency_key, same_agency
 from ..text import fold
 
 _YEAR = r"(20\d{2}|二[〇○零]二[〇○零一二三四五六七八九])"
@@ -38,40 +39,53 @@ _PERIOD = (
     re.compile(r"统计(?:期限|期间|时限|时段|数据|周期|时间)?[^。]{0,16}?" + _YEAR + r"年0?1月0?1日"),
     re.compile(_YEAR + r"年0?1月0?1日(?:起)?(?:至|到|—|-|~)(?:" + _YEAR + r"年)?12月31日"),
 )
-_ORGAN = r"(?:人民政府办公室|人民政府|办事处|街道|苏木|乡|镇|委员会|管委会|管理委员会|局|厅|委|办公室|办|署|中心|院)"
+_ORGAN = r"(?:人民政府办公室|人民政府|办事处|街道|苏木|乡|镇|委员会|管委会|管理委员会|局|厅|委|办公室|办|署|中心|院|开发区|园区|新区)"
 _NAME = r"[^，,。、;；:：\s“”\"（）()《》<>我本该各全]"
+_NAME_P = r"[^，,。、;；:：\s“”\"《》<>我本该各全]"  # parentheses allowed: 中国(福建)自由贸易试验区
 _OPENING_VERB = (
     r"(?:在|按照|根据|依据|坚持|认真|深入|以|紧|全面|始终|严格|积极|高度|持续|进一步|继续|不断|切实|扎实|紧紧|聚焦|"
     r"围绕|立足|贯彻|落实|着力|大力|强化|加强|推进|努力|依法|共|进|政府信息公开工作|政务公开工作|信息公开工作)"
 )
+_REPORT_NAME = r"(?:关于)?" + _YEAR + r"年?度?(?:的)?(?:本级)?(?:政府信息公开|政务公开|信息公开)"
 _COMPILED = (
-    re.compile(r"由(?P<agency>" + _NAME + r"{2,30}?" + _ORGAN + r")(?:负责)?(?:编制|制作|编写|发布)"),
-    re.compile(r"(?:现将|现向社会公布|现予公布|现公布|现发布|特向社会公布|发布|编制|公布)《?(?P<agency>" + _NAME + r"{2,30}?"
-               + _ORGAN + r")(?:关于)?" + _YEAR + r"年度?(?:的)?(?:本级)?(?:政府信息公开|政务公开|信息公开)"),
-    re.compile(r"^(?P<agency>" + _NAME + r"{2,30}?" + _ORGAN + r")(?:关于)?" + _YEAR + r"年度?(?:的)?(?:政府信息公开|政务公开|信息公开)"),
+    re.compile(r"由(?P<agency>" + _NAME + r"{2,30}?" + _ORGAN + r")(?:负责)?(?:编制|制作|编写|发布|根据|依据|按照|依照)"),
+    re.compile(r"(?:现将|现向社会公布|现予公布|现公布|现发布|特向社会公布|发布|编制了?|公布)《?(?P<agency>" + _NAME_P + r"{2,30}?"
+               + _ORGAN + r")(?:\([^()]{1,20}\))?" + _REPORT_NAME),
+    re.compile(r"^(?P<agency>" + _NAME + r"{2,30}?" + _ORGAN + r")" + _REPORT_NAME),
 )
-_OPENING = re.compile(r"^" + _YEAR + r"年度?(?:以来|全年)?[，,]?(?P<agency>" + _NAME + r"{2,24}?" + _ORGAN + r")" + _OPENING_VERB)
-_CONTACT = re.compile(
-    r"(?:请与|请联系|联系单位[:：]?|请向)(?P<agency>" + _NAME + r"{2,40}?)"
-    r"(?:人民政府办公室|政府办公室|党政综合办公室|党政办公室|党政办|综合办公室|综合办|办公室|政务公开办公室|政务服务中心|党政综合办)"
-    r"(?:联系|咨询|反映)"
+_OPENING = (
+    re.compile(r"^" + _YEAR + r"年度?+(?:以来|全年)?[，,]?(?P<agency>" + _NAME + r"{1,24}?" + _ORGAN + r")" + _OPENING_VERB),
+    re.compile(r"^(?:" + _YEAR + r"年度?+(?:以来|全年)?[，,]?)?在[^，,。]{2,30}?(?:领导|指导|部署)下[，,]?(?P<agency>" + _NAME + r"{1,40}?" + _ORGAN + r")" + _OPENING_VERB),
 )
+_CONTACT = re.compile(r"(?:请与|请联系[:：]?|联系单位[:：]?|请向)(?P<agency>" + _NAME_P + r"{2,60}?)(?:联系|咨询|反映|[，,;；]地址|[，,;；]电话)")
+# the office of an organ named in a contact sentence: 某镇人民政府办公室 / 某镇党政综合办公室 → the organ
+_INFO_OFFICE = re.compile(r"(?:政府信息与政务公开|政府信息公开|政务公开|信息公开)(?:工作)?(?:领导小组)?(?:办公室|办)$")
+_ALIAS = re.compile(r"\([^()]{2,30}?(?:委员会|局|政府|办事处|管委会)\)")
+_OFFICE_OF = re.compile(
+    r"^(?P<organ>.{2,50}(?:人民政府|政府|办事处|街道|苏木|乡|镇|委员会|管委会|局|厅|委))"
+    r"(?P<office>[^政府镇乡局委]{0,10}?(?:办公室|办|室|科|股|组|中心))$"
+)
+_PARTY_OFFICE = re.compile(r"(?:党政综合办公室|党政办公室|党政综合办|党政办|综合办公室|综合办|党政综合服务中心)$")
 _E_VERSION = re.compile(r"(?:栏|栏目|专栏|网站|网)中?的?[“\"「『](?P<agency>[^“”\"」』]{2,30})[”\"」』](?:板块|栏目|专栏|子栏目|频道)")
-_PUBLISHER = re.compile(r"^(?:发布机构|信息来源|来源|发文机关|发布单位|发布部门)[:：|]?\|?(?P<agency>" + _NAME + r"{2,30}?)(?:\||发布时间|时间|日期|作者|浏览|点击|$)")
+_PUBLISHER = re.compile(r"(?:^|\|)(?:发布机构|信息来源|来源|发文机关|发布单位|发布部门)[:：]?\|?(?P<agency>" + _NAME + r"{2,30}?)(?:\||发布时间|时间|日期|作者|浏览|点击|$)")
 _YEAR_IN_TEXT = re.compile(_YEAR + r"年")
 _YEAR_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 _BREADCRUMB = re.compile(r"[>＞»›→]|首页|当前位置|您的位置|所在位置")
-_SITE_WORDS = ("网站", "门户", "政务网", "政府网", "服务网", "欢迎", "主页", "官网", "信息网", "频道", "栏目", "专栏", "平台")
-_NOT_NAME = ("报告", "年度", "关于", "公开", "条例", "通知", "印发", "工作", "情况")
+_SITE_WORDS = ("网站", "门户", "政务网", "政府网", "服务网", "欢迎", "主页", "官网", "信息网", "频道", "栏目", "专栏", "平台", "博彩", "娱乐", "彩票")
+_NOT_NAME = ("报告", "年度", "关于", "公开", "条例", "通知", "印发", "工作", "情况", "领导", "认真", "贯彻")
 # the organ's form alone, or a pronoun: never an agency
 _BARE = re.compile(
     r"^(?:我|本|该|各|全|上级|县|区|市|镇|乡|州|省|旗)?(?:人民政府办公室|人民政府|政府办公室|政府办|政府|街道办事处|办事处|街道办|街道|"
     r"委员会|管委会|镇|乡|局|委|办|县|区|市|苏木|单位|机关|部门)$"
 )
+# a two-character township name (螅镇) is a name; these words are not
+_GENERIC_TWO = frozenset({"城镇", "集镇", "乡镇", "村镇", "小镇", "城乡", "下乡", "两镇", "各镇", "全镇", "本镇", "我镇", "该镇",
+                          "全乡", "本乡", "我乡", "该乡", "各乡", "市镇", "县乡", "重镇", "古镇", "名镇", "强镇", "新镇"})
 _ORGAN_END = re.compile(
     r"(?:政府|办事处|街道|苏木|乡|镇|委员会|管委会|局|厅|委|办公室|办|署|中心|院|所|站|队|部|处|会|室|区|县|市|旗|盟|州|场|馆|社|团|司|行)$"
 )
 _TRAIL = re.compile(r"(?:关于|的|本级|本机关)+$")
+_RANK = ("title", "compiled", "opening", "page_title", "file_name", "e_version", "contact", "publisher")
 
 
 def _year(text: str) -> int:
@@ -82,19 +96,77 @@ def _year(text: str) -> int:
 def plausible_agency(name: str | None, strict: bool = True) -> str | None:
     """The name cleaned, or None when it cannot be an organ's name: a breadcrumb, a bare
     政府/街道办事处/我镇, a website's name, a two-character fragment, a phrase.  `strict` (for names
-    found in prose) also asks for an organ's or place's ending."""
+    found in prose) also asks for an organ's or place's ending.  A name with words glued before
+    its government (…官网区人民政府北京街道办事处) is taken from after the last 人民政府."""
     if not name:
         return None
     name = _TRAIL.sub("", name.strip(" \u3000\t-—_|·"))
-    if not 3 <= len(name) <= 40 or _BREADCRUMB.search(name):
+    got = _plausible(name, strict)
+    if got is None and "人民政府" in name[:-4]:
+        got = _plausible(name[name.rindex("人民政府") + 4:], True)
+    return got
+
+
+def _plausible(name: str, strict: bool) -> str | None:
+    if not 2 <= len(name) <= 40 or _BREADCRUMB.search(name):
         return None
+    if len(name) == 2 and (name[1] not in "镇乡" or name in _GENERIC_TWO):
+        return None  # a fragment; a two-character township (螅镇) is a name
     if _BARE.match(name) or any(w in name for w in _SITE_WORDS) or any(w in name for w in _NOT_NAME):
         return None
-    if re.search(r"[\d,，。:：;；!?！？/\\<>《》“”\"]", name):
+    if re.search(r"[\d,，。:：;；!?！？/\\<>《》“”\"【】\[\]]", name):
         return None
+    if "(" in name or ")" in name:  # a place in parentheses, 中国(福建)自由贸易试验区: balanced, Chinese
+        if not re.fullmatch(r"[^()]+(?:\([\u4e00-\u9fff]{1,8}\)[^()]*)+", name):
+            return None
     if strict and not _ORGAN_END.search(name):
         return None
     return name
+
+
+def organ_of_contact(raw: str) -> str | None:
+    """请与某市某区某镇人民政府办公室联系 → 某市某区某镇人民政府; …党政综合办公室 → the township."""
+    name = _ALIAS.sub("", raw)
+    name = _INFO_OFFICE.sub("", name)
+    name = _PARTY_OFFICE.sub("", name)
+    if name.endswith("办公室") or name.endswith(("办", "室", "科", "股", "组", "中心")):
+        if name.endswith(("人民政府办公室", "政府办公室")):
+            name = name[: -len("办公室")]
+        else:
+            m = _OFFICE_OF.match(name)
+            if m:
+                name = m.group("organ")
+    return plausible_agency(name)
+
+
+def _title_in_line(text: str) -> str | None:
+    """The title in a line that holds more than it: a pipe row (| 标题: | …报告 |), a breadcrumb
+    (首页>…>某镇2023年…报告), a title run into the body (…报告2023年，某镇…)."""
+    f = fold(text)
+    if "|" in f:
+        cells = [c.strip() for c in text.split("|")]
+        cells = [c for c in cells if _TITLE_HINT.search(fold(c))]
+        if not cells:
+            return None
+        text = cells[0]
+    text = re.sub(r"^\s*(?:标\s*题|题\s*名|名\s*称)\s*[:：]\s*", "", text)
+    if _BREADCRUMB.search(fold(text)):
+        text = re.split(r"\s*(?:[>＞»›→]|首页|当前位置[:：]?|您的位置[:：]?)\s*", text)[-1]
+    f = fold(text)
+    m = _TITLE_HINT.search(f)
+    if not m:
+        return None
+    if len(f) > 70:
+        if m.start() > 50:
+            return None
+        # a title run into what follows: up to the end of the report's name
+        end = re.search(r"(?:工作)?(?:年度)?报告", f[m.start():])
+        if not end:
+            return None
+        cut = m.start() + end.end()
+        # the same title twice in a row (a page header and the article's heading) is one title
+        text = f[:cut]
+    return text.strip()
 
 
 def find_title(doc: Document) -> tuple[str | None, int | None]:
@@ -107,19 +179,19 @@ def find_title(doc: Document) -> tuple[str | None, int | None]:
         seen += 1
         if seen > 25:
             break
-        if len(f) <= 90 and _TITLE_HINT.search(f) and not f.startswith(("根据", "按照", "依据", "本报告", "本年度报告")):
-            title = line.text.strip()
-            if _BREADCRUMB.search(f):  # 首页>政务公开>…>某某镇2023年…报告: the last step is the title
-                title = re.split(r"\s*(?:[>＞»›→]|首页|当前位置[:：]?|您的位置[:：]?)\s*", title)[-1]
-                if not _TITLE_HINT.search(fold(title)):
-                    prev_short = None
-                    continue
-            if len(fold(title)) > 70:
+        if _TITLE_HINT.search(f) and not f.startswith(("根据", "按照", "依据", "本报告", "本年度报告", "为", "现将")):
+            title = _title_in_line(line.text)
+            if title is None:
+                prev_short = None
                 continue
-            if prev_short and (f[0].isdigit() or f.startswith(("关于", "二〇", "年度"))):
-                title = prev_short + title  # a title broken after the agency name
+            tf = fold(title)
+            if prev_short and (tf[0].isdigit() or tf.startswith(("关于", "二〇", "年度"))):
+                joined = prev_short + title  # a title broken after the agency name
+                if agency_from_title(joined):
+                    title = joined
             return re.sub(r"\s+", " ", title), line.no
-        prev_short = line.text.strip() if len(f) <= 30 and not line.in_table and not _BREADCRUMB.search(f) else None
+        short = len(f) <= 30 and not line.in_table and not _BREADCRUMB.search(f) and not re.search(r"[:：【】|]", f)
+        prev_short = line.text.strip() if short else None
     return None, None
 
 
@@ -147,26 +219,31 @@ def _stem(name: str | None) -> str | None:
     return stem or None
 
 
-def _contact_agency(raw: str) -> str | None:
-    """请与某某市某某区某某镇人民政府办公室联系 → 某某市某某区某某镇人民政府."""
-    name = raw
-    if name.endswith(("镇", "乡", "街道", "苏木", "区", "县", "市", "旗")) or name.endswith("办事处"):
-        return plausible_agency(name)
-    return plausible_agency(name)
+def _title_part(page_title: str | None) -> str | None:
+    """The part of an HTML <title> that is the report's title ("…报告_某某人民政府门户网站")."""
+    if not page_title:
+        return None
+    for part in re.split(r"\s*(?:[_|｜]|--?|—+|\s-\s)\s*", page_title):
+        if _TITLE_HINT.search(fold(part)) and len(part) <= 80:
+            return part
+    return None
 
 
 def find_meta(doc: Document, sections: list[SectionText]) -> Meta:
     meta = Meta()
     meta.title, meta.title_line = find_title(doc)
+    page_title = _title_part(doc.page_title)
+    file_stem = _stem(doc.name)
+    if file_stem and not _TITLE_HINT.search(fold(file_stem)):
+        file_stem = None
+    title_source = "title"
+    if meta.title and doc.format == "html" and meta.title_line == 1 and page_title and fold(meta.title) == fold(page_title):
+        title_source = "page_title"  # the HTML reader put the <title> in front of an untitled article
     if meta.title:
         meta.title_year = _title_year(meta.title)
-        agency = agency_from_title(meta.title)
-        if agency:
-            meta.agency, meta.agency_source, meta.agency_line = agency, "title", meta.title_line
-    lines = doc.lines
     second = next((s.line for s in sections if s.number >= 2), None)
     head: list[tuple[int, str]] = []  # (line, folded) of the prose before section 二 (at most 80 lines)
-    for line in lines:
+    for line in doc.lines:
         if second is not None and line.no >= second:
             break
         if line.in_table or not line.text:
@@ -192,100 +269,98 @@ def find_meta(doc: Document, sections: list[SectionText]) -> Meta:
     if years:
         meta.body_year = years.most_common(1)[0][0]
         meta.body_years = frozenset(years)
-    if not meta.agency:
-        _agency_from_body(meta, doc, head)
-    page_title = getattr(doc, "page_title", None)
-    file_stem = _stem(getattr(doc, "name", None))
-    if not meta.agency:
-        for source, text in (("page_title", _title_part(page_title)), ("file_name", file_stem)):
-            if text and _TITLE_HINT.search(fold(text)):
-                agency = agency_from_title(text)
-                if agency:
-                    meta.agency, meta.agency_source = agency, source
-                    break
+    _choose_agency(meta, doc, head, title_source, page_title, file_stem)
     # the year: the title, the statistical period, the page title, the file name, the body
     if meta.title_year:
-        meta.year, meta.year_source, meta.year_line = meta.title_year, "title", meta.title_line
+        meta.year, meta.year_source, meta.year_line = meta.title_year, title_source, meta.title_line
     elif meta.period_year:
         meta.year, meta.year_source, meta.year_line = meta.period_year, "period", meta.period_line
     else:
-        for source, text in (("page_title", _title_part(page_title)), ("file_name", file_stem)):
-            if text and _TITLE_HINT.search(fold(text)):
-                y = _title_year(text)
-                if y:
-                    meta.year, meta.year_source = y, source
-                    break
+        for source, text in (("page_title", page_title), ("file_name", file_stem)):
+            y = _title_year(text) if text else None
+            if y:
+                meta.year, meta.year_source = y, source
+                break
         if meta.year is None and meta.body_year:
             meta.year, meta.year_source = meta.body_year, "body"
     return meta
 
 
-def _title_part(page_title: str | None) -> str | None:
-    """The part of an HTML <title> that is the report's title ("…报告_某某人民政府门户网站")."""
-    if not page_title:
-        return None
-    for part in re.split(r"\s*(?:[_|｜]|--?|—+|\s-\s)\s*", page_title):
-        if _TITLE_HINT.search(fold(part)) and len(part) <= 80:
-            return part
-    return None
+def _candidates(doc: Document, head: list[tuple[int, str]], meta: Meta, title_source: str,
+                page_title: str | None, file_stem: str | None) -> list[tuple[int, str, str, int | None]]:
+    """Every statement of the agency: (rank, source, name, line)."""
+    out: list[tuple[int, str, str, int | None]] = []
 
+    def add(source: str, name: str | None, line: int | None) -> None:
+        if name:
+            out.append((_RANK.index(source), source, name, line))
 
-def _agency_from_body(meta: Meta, doc: Document, head: list[tuple[int, str]]) -> None:
-    """The agency stated in the prose: compiled-by, opening, e-version, contact, publisher."""
-    found: dict[str, tuple[str, int]] = {}
+    if meta.title:
+        add(title_source, agency_from_title(meta.title), meta.title_line)
+    done: set[str] = set()
     for no, f in head[:40]:
-        if "compiled" not in found and ("编制" in f or "公布" in f or "发布" in f or "现将" in f or "制作" in f or "编写" in f or "信息公开" in f):
+        if "compiled" not in done and ("编制" in f or "公布" in f or "发布" in f or "现将" in f or "制作" in f or "编写" in f or "信息公开" in f):
             for rx in _COMPILED:
                 for m in rx.finditer(f):
+                    agency = plausible_agency(_PARTY_OFFICE.sub("", m.group("agency")))
+                    if agency:
+                        add("compiled", agency, no)
+                        done.add("compiled")
+                        break
+                if "compiled" in done:
+                    break
+        if "opening" not in done and (f[:1] in "2二" or f.startswith("在")):
+            for rx in _OPENING:
+                m = rx.search(f)
+                if m:
                     agency = plausible_agency(m.group("agency"))
                     if agency:
-                        found["compiled"] = (agency, no)
+                        add("opening", agency, no)
+                        done.add("opening")
                         break
-                if "compiled" in found:
-                    break
-        if "opening" not in found and f[:1] in "2二":
-            m = _OPENING.search(f)
-            if m:
-                agency = plausible_agency(m.group("agency"))
-                if agency:
-                    found["opening"] = (agency, no)
-        if "publisher" not in found and ("来源" in f or "发布" in f or "发文" in f):
+        if "publisher" not in done and ("来源" in f or "发布" in f or "发文" in f):
             m = _PUBLISHER.search(f)
             if m:
                 agency = plausible_agency(m.group("agency"))
                 if agency:
-                    found["publisher"] = (agency, no)
-    if "compiled" not in found or "opening" not in found:
-        # the prose anywhere (a contact or e-version sentence often closes the report)
-        for line in doc.lines:
-            t = line.text
-            if line.in_table or not t:
-                continue
-            if "e_version" not in found and ("板块" in t or "栏目" in t or "专栏" in t or "频道" in t):
-                m = _E_VERSION.search(fold(t))
-                if m:
-                    agency = plausible_agency(m.group("agency"))
-                    if agency:
-                        found["e_version"] = (agency, line.no)
-            if "contact" not in found and "联系" in t:
-                m = _CONTACT.search(fold(t))
-                if m:
-                    agency = _contact_agency(m.group("agency"))
-                    if agency:
-                        found["contact"] = (agency, line.no)
-    for source in ("compiled", "opening"):
-        if source in found:
-            meta.agency, meta.agency_line = found[source]
-            meta.agency_source = source
-            return
-    # the weaker sources wait for the page title and file name (find_meta) unless those say nothing
-    page_title = _title_part(getattr(doc, "page_title", None))
-    file_stem = _stem(getattr(doc, "name", None))
-    for text in (page_title, file_stem):
-        if text and _TITLE_HINT.search(fold(text)) and agency_from_title(text):
-            return
-    for source in ("e_version", "contact", "publisher"):
-        if source in found:
-            meta.agency, meta.agency_line = found[source]
-            meta.agency_source = source
-            return
+                    add("publisher", agency, no)
+                    done.add("publisher")
+    if page_title:
+        add("page_title", agency_from_title(page_title), None)
+    if file_stem:
+        add("file_name", agency_from_title(file_stem), None)
+    # the prose anywhere: a contact or e-version sentence may close the report
+    for line in doc.lines:
+        t = line.text
+        if line.in_table or not t:
+            continue
+        if "e_version" not in done and ("板块" in t or "栏目" in t or "专栏" in t or "频道" in t):
+            m = _E_VERSION.search(t.replace(" ", ""))
+            if m:
+                agency = plausible_agency(fold(m.group("agency")))
+                if agency:
+                    add("e_version", agency, line.no)
+                    done.add("e_version")
+        if "contact" not in done and "联系" in t:
+            m = _CONTACT.search(fold(t))
+            if m:
+                agency = organ_of_contact(m.group("agency"))
+                if agency:
+                    add("contact", agency, line.no)
+                    done.add("contact")
+    return out
+
+
+def _choose_agency(meta: Meta, doc: Document, head, title_source, page_title, file_stem) -> None:
+    """The best-ranked statement; a fuller statement of the same organ elsewhere (古塔镇 beside
+    榆阳区古塔镇人民政府) completes it."""
+    cands = _candidates(doc, head, meta, title_source, page_title, file_stem)
+    if not cands:
+        return
+    cands.sort(key=lambda c: c[0])
+    _, source, name, line = cands[0]
+    for _, s2, n2, l2 in cands[1:]:
+        if len(n2) > len(name) and same_agency(n2, name) and agency_key(n2) != agency_key(name):
+            source, name, line = s2, n2, l2  # more of its places
+    meta.agency, meta.agency_source, meta.agency_line = name, source, line
+
