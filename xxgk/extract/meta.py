@@ -150,12 +150,13 @@ def _title_in_line(text: str) -> str | None:
             return None
         text = cells[0]
     text = re.sub(r"^\s*(?:标\s*题|题\s*名|名\s*称)\s*[:：]\s*", "", text)
+    text = re.sub(r"^\s*(?:Page|P\.|第)\s*\d{1,4}\s*页?\s*[-—_|:：]\s*", "", text)  # a flip-book page header
     if _BREADCRUMB.search(fold(text)):
         text = re.split(r"\s*(?:[>＞»›→]|首页|当前位置[:：]?|您的位置[:：]?)\s*", text)[-1]
     f = fold(text)
     m = _TITLE_HINT.search(f)
-    if not m:
-        return None
+    if not m or any(ch in f[: m.start()] for ch in "，,。;；《"):
+        return None  # a sentence that names the report, not its title
     if len(f) > 70:
         if m.start() > 50:
             return None
@@ -299,6 +300,8 @@ def _candidates(doc: Document, head: list[tuple[int, str]], meta: Meta, title_so
         add(title_source, agency_from_title(meta.title), meta.title_line)
     done: set[str] = set()
     for no, f in head[:40]:
+        if no == meta.title_line:
+            continue
         if "compiled" not in done and ("编制" in f or "公布" in f or "发布" in f or "现将" in f or "制作" in f or "编写" in f or "信息公开" in f):
             for rx in _COMPILED:
                 for m in rx.finditer(f):

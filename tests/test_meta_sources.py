@@ -1,0 +1,193 @@
+"""Agency and year from wherever a real page states them, with provenance (issue 11, point 2),
+pinyin annotations on Traditional mirrors (point 5) and cut-off pages (point 6).
+
+Fixtures under tests/fixtures/meta and tests/fixtures/cutoff are invented (names, numbers) in the
+shape of real pages."""
+
+from pathlib import Path
+
+import pytest
+
+from xxgk import parse_bytes, parse_path
+from xxgk.extract.meta import organ_of_contact, plausible_agency
+from xxgk.text import strip_pinyin, to_simplified
+
+META = Path(__file__).parent / "fixtures" / "meta"
+CUT = Path(__file__).parent / "fixtures" / "cutoff"
+
+
+def codes(report):
+    return [f.code for f in report.findings]
+
+
+@pytest.mark.parametrize(
+    "fixture, agency, source, line, year, year_source",
+    [
+        ("no_title_opening.txt", "青禾县柳溪镇", "opening", 2, 2023, "period"),
+        ("contact_only.txt", "青禾市东岭区石泉镇人民政府", "contact", 1, 2022, "body"),
+        ("e_version.txt", "东岭区石泉镇", "e_version", 1, 2021, "body"),
+        ("party_office.txt", "松涧镇人民政府", "compiled", 1, 2022, "period"),
+        # 松涧镇 (compiled) completed by the fuller name of the same organ in the contact line
+        ("fuller_contact.txt", "青禾县松涧镇人民政府", "contact", 5, 2022, "body"),
+        ("pipe_title.txt", "青禾县常丰镇人民政府", "title", 2, 2024, "title"),
+        ("runon_title.txt", "青禾经济开发区", "title", 1, 2019, "title"),
+        # the publication date (2024) is not the report's year
+        ("publication_date.txt", "柳溪镇", "opening", 3, 2023, "body"),
+        ("pinyin_mirror.txt", "青禾县林业局", "compiled", 1, 2022, "period"),
+        ("glued_words.txt", "松涧街道办事处", "opening", 2, 2020, "body"),
+        ("alias_contact.txt", "中国(青禾)自由贸易试验区东岭片区管理委员会", "contact", 1, 2022, "body"),
+        ("page_title.html", "青禾县柳溪镇", "page_title", 1, 2023, "page_title"),
+    ],
+)
+def test_agency_and_year_with_provenance(fixture, agency, source, line, year, year_source):
+    report = parse_path(META / fixture)
+    m = report.meta
+    assert (m.agency, m.agency_source, m.agency_line) == (agency, source, line)
+    assert (m.year, m.year_source) == (year, year_source)
+    assert "MISSING_AGENCY" not in codes(report) and "MISSING_YEAR" not in codes(report)
+    sources = report.to_json()["meta"]["sources"]
+    assert sources["agency"]["source"] == source and sources["year"]["source"] == year_source
+
+
+@pytest.mark.parametrize("fixture", ["breadcrumb.txt", "bare_title.txt", "silent.txt", "site_title_only.html"])
+def test_nothing_names_the_agency_gives_null_and_a_finding(fixture):
+    """A breadcrumb, a bare 街道办事处 or a website's name is never taken as the agency."""
+    report = parse_path(META / fixture)
+    assert report.meta.agency is None and report.meta.agency_source is None
+    assert codes(report).count("MISSING_AGENCY") == 1
+
+
+def test_silent_report_has_no_year_and_says_so():
+    report = parse_path(META / "silent.txt")
+    assert report.meta.year is None
+    assert codes(report).count("MISSING_YEAR") == 1
+
+
+def test_file_name_names_agency_and_year_when_the_text_does_not():
+    data = (META / "silent.txt").read_bytes()
+    report = parse_bytes(data, "青禾县林业局2022年政府信息公开工作年度报告.docx.txt")
+    m = report.meta
+    assert (m.agency, m.agency_source, m.agency_line) == ("青禾县林业局", "file_name", None)
+    assert (m.year, m.year_source) == (2022, "file_name")
+    assert "MISSING_AGENCY" not in codes(report)
+    # a neutral file name tells nothing
+    assert parse_bytes(data, "page.txt").meta.agency is None
+
+
+def test_text_beats_file_name():
+    data = (META / "no_title_opening.txt").read_bytes()
+    m = parse_bytes(data, "松涧镇2020年政府信息公开工作年度报告.txt").meta
+    assert (m.agency, m.agency_source, m.year, m.year_source) == ("青禾县柳溪镇", "opening", 2023, "period")
+
+
+@pytest.mark.parametrize(
+    "name, ok",
+    [
+        ("首页>政务公开>街道办事处", None), ("政府", None), ("街道办事处", None), ("我镇", None),
+        ("青禾县人民政府门户网站", None), ("柳溪", None), ("城镇", None), ("螅镇", "螅镇"),
+        ("青禾县柳溪镇人民政府", "青禾县柳溪镇人民政府"), ("某某娱乐官网区人民政府松涧街道办事处", "松涧街道办事处"),
+    ],
+)
+def test_plausible_agency(name, ok):
+    assert plausible_agency(name) == ok
+
+
+@pytest.mark.parametrize(
+    "raw, organ",
+    [
+        ("青禾市东岭区石泉镇人民政府办公室", "青禾市东岭区石泉镇人民政府"),
+        ("东岭区石泉镇党政综合办公室", "东岭区石泉镇"),
+        ("青禾市东岭区湖畔镇政府综合督查办公室", "青禾市东岭区湖畔镇政府"),
+        ("青禾县教育局办公室", "青禾县教育局"),
+        ("区政府办公室", None),
+    ],
+)
+def test_organ_of_contact(raw, organ):
+    assert organ_of_contact(raw) == organ
+
+
+# ---- pinyin annotations -------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        ("機(jī)關(guān)報(bào)告", "機關報告"),
+        ("根據(jù)《條例》", "根據《條例》"),
+        ("鎮（zhèn）的(de)工作", "鎮的工作"),  # full-width parentheses; a toneless syllable beside toned ones
+        ("（一）予以公开(单位:万元)(区分处理的，只计这一情形)", "（一）予以公开(单位:万元)(区分处理的，只计这一情形)"),
+        ("长度(km)和的(de)", "长度(km)和的(de)"),  # no tone marks anywhere: left alone
+        ("規(guī)章(km)", "規章(km)"),  # km is no syllable
+    ],
+)
+def test_strip_pinyin(text, want):
+    assert strip_pinyin(text) == want
+
+
+def test_pinyin_annotations_removed_before_simplifying():
+    assert to_simplified("行政機(jī)關(guān)報(bào)告") == "行政机关报告"
+
+
+def test_annotated_mirror_reads_labels_and_numbers():
+    text = (
+        "青禾縣林業(yè)局2022年政府信息公開工作年度報(bào)告\n"
+        "一、總體情況\n本報(bào)告所列數(shù)據(jù)統(tǒng)計期限自2022年1月1日起至2022年12月31日止。\n"
+        "二、主動公開政府信息情況\n"
+        "第二十條第（一）項\t\t\t\n信息內(nèi)容\t本年制發(fā)件數(shù)\t本年廢止件數(shù)\t現(xiàn)行有效件數(shù)\n"
+        "規(guī)章\t1\t0\t3\n行政規(guī)範(fàn)性文件\t4\t2\t17\n"
+        "三、收到和處(chù)理政府信息公開申請情況\n"
+    )
+    report = parse_bytes(text.encode(), "page.txt")
+    assert (report.meta.agency, report.meta.year) == ("青禾县林业局", 2022)
+    got = {col: v.value for col, v in report.tables["active"]["regulations"].items()}
+    assert got == {"issued": 1, "repealed": 0, "in_force": 3}
+    got = {col: v.value for col, v in report.tables["active"]["normative_documents"].items()}
+    assert got == {"issued": 4, "repealed": 2, "in_force": 17}
+
+
+# ---- cut-off pages ------------------------------------------------------------------------
+
+def _values(report):
+    return {(k, r, c): v for k in ("active", "requests", "appeals") for r, cols in report.tables[k].items() for c, v in cols.items()}
+
+
+@pytest.mark.parametrize(
+    "cut, full, cut_cells",
+    [
+        # the last number of the row cut from 24 to 2: null, never 2
+        ("cut_mid_number_tsv.txt", "full_tsv.txt", {("requests", "withheld_third_party", "total")}),
+        ("cut_mid_number_cells.txt", "full_cells.txt", {("requests", "withheld_third_party", "other_org")}),
+        # a row cut after three of its seven numbers: which column each holds is not known
+        ("cut_inside_row_tsv.txt", "full_tsv.txt", None),
+    ],
+)
+def test_cut_off_page_keeps_what_came_before(cut, full, cut_cells):
+    whole = parse_path(CUT / full)
+    part = parse_path(CUT / cut)
+    assert not [f for f in whole.findings if f.severity.value == "error"]
+    before, after = _values(whole), _values(part)
+    # no value read from the cut page differs from the complete report
+    wrong = {k for k, v in after.items() if v.value is not None and v.value != before[k].value}
+    assert wrong == set()
+    wrong_blank = {k for k, v in after.items() if v.status == "blank" and before[k].value is not None}
+    assert wrong_blank == set()
+    # Table 2 (wholly before the cut) is kept in full
+    assert all(after[k].value == before[k].value for k in before if k[0] == "active")
+    # Table 4 and sections 四–六 come after the cut
+    c = codes(part)
+    assert "MISSING_TABLE" in c and c.count("MISSING_SECTION") == 3
+    assert c.count("CELL_CUT_OFF") == 1
+    if cut_cells is not None:
+        for key in cut_cells:
+            assert after[key].value is None and after[key].status == "doubtful"
+            assert after[key].raw == "2" and before[key].value == 24
+    else:
+        row = {k: v for k, v in after.items() if k[:2] == ("requests", "withheld_other_law")}
+        assert all(v.value is None for v in row.values())
+    # the rows before the cut row are all there
+    assert all(after[("requests", "withheld_state_secret", col)].value == before[("requests", "withheld_state_secret", col)].value
+               for col in ("natural_person", "commercial", "total"))
+
+
+def test_document_ending_in_prose_is_not_cut():
+    report = parse_path(CUT / "full_tsv.txt")
+    assert "CELL_CUT_OFF" not in codes(report)
