@@ -23,8 +23,12 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+# a character class scans a long text several times faster than a set test per character
+_TRADITIONAL_RX = re.compile("[" + "".join(sorted(_TRADITIONAL_MARKERS)) + "]")
+
+
 def looks_traditional(text: str) -> bool:
-    return not _TRADITIONAL_MARKERS.isdisjoint(text)
+    return _TRADITIONAL_RX.search(text) is not None
 
 
 # Pinyin annotations some Traditional mirrors print after every character: 機(jī)關(guān).  An
@@ -46,9 +50,12 @@ def _pinyin_note(m: re.Match) -> str:
     return m.group(0)
 
 
+_TONE_RX = re.compile("[" + "".join(sorted(_TONE_MARKS)) + "]")
+
+
 def strip_pinyin(text: str) -> str:
     """Remove pinyin annotations (機(jī)關(guān) → 機關); text without tone marks comes back as is."""
-    if _TONE_MARKS.isdisjoint(text):
+    if _TONE_RX.search(text) is None:
         return text
     return _PINYIN_NOTE.sub(_pinyin_note, text)
 

@@ -32,6 +32,8 @@ def _candidates(doc: Document, tpl: Template):
         f = fold(text)
         if not f or len(f) > _MAX_HEADING or f.endswith(("。", "；", ";", "，", ",")):
             continue
+        if pattern.search(f) is None:  # the common case, decided before stripping the numbering
+            continue
         core = strip_numbering(f)
         m = pattern.search(core)
         if m and m.start() <= 12 and len(core) <= len(m.group(0)) + 14:

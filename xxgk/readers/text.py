@@ -32,6 +32,10 @@ _FURNITURE = re.compile(
 )
 
 
+# the first characters a furniture line can start with (a cheap test before the regex)
+_FURNITURE_FIRST = frozenset("打关分【字返[-—–第0123456789./t")
+
+
 def _kind(raw: str) -> str:
     """Classify one raw line: blank, tsv, pipe, tabcell, cell (short) or prose."""
     if not raw.strip():
@@ -59,12 +63,15 @@ def read_text(text: str, *, encoding: str | None = None) -> Document:
     raw_lines = text.split("\n")
     lines: list[Line] = []
     kinds: list[str] = []
+    furniture_first = _FURNITURE_FIRST
     for i, raw in enumerate(raw_lines):
         if raw.startswith("[bookmark:"):
             raw = re.sub(r"^\s*\[bookmark:[^\]]*\]\s*", "", raw)
         kind = _kind(raw)
-        if kind == "cell" and len(raw) <= 80 and _FURNITURE.match(raw.strip()):
-            kind = "furniture"
+        if kind == "cell" and len(raw) <= 80:
+            stripped = raw.strip()
+            if stripped[0] in furniture_first and _FURNITURE.match(stripped):
+                kind = "furniture"
         lines.append(Line(i + 1, raw.rstrip(" \t\u3000") if kind != "tsv" else raw.rstrip()))
         kinds.append(kind)
 
