@@ -118,21 +118,31 @@ def _values(report: Report):
 
 @rule("NEGATIVE_VALUE", Severity.ERROR, "计数为负数（2019年模板的“本年增/减”列除外）")
 def negative_value(report: Report):
-    for table, row, c, v in _values(report):
-        if v.value < 0 and table.column(c).kind is not Kind.SIGNED:
-            yield finding(
-                "NEGATIVE_VALUE",
-                f"{table.name}「{row.name}」{table.column(c).label}为负数{v.value}",
-                table=table.key, row=row.id, column=c, line=v.line,
-            )
+    for table in report.spec.tables:
+        cells = report.tables[table.key]
+        for row in table.rows:
+            for c, v in cells[row.id].items():
+                x = v.value
+                if x is not None and x < 0 and table.column(c).kind is not Kind.SIGNED:
+                    yield finding(
+                        "NEGATIVE_VALUE",
+                        f"{table.name}「{row.name}」{table.column(c).label}为负数{v.value}",
+                        table=table.key, row=row.id, column=c, line=v.line,
+                    )
 
 
 @rule("NON_INTEGER", Severity.ERROR, "件数、数量等计数出现小数")
 def non_integer(report: Report):
-    for table, row, c, v in _values(report):
-        if isinstance(v.value, Decimal) and v.value != v.value.to_integral_value() and table.column(c).kind is not Kind.MONEY:
-            yield finding(
-                "NON_INTEGER",
-                f"{table.name}「{row.name}」{table.column(c).label}应为整数，却是{v.value}",
-                table=table.key, row=row.id, column=c, line=v.line,
-            )
+    for table in report.spec.tables:
+        cells = report.tables[table.key]
+        for row in table.rows:
+            for c, v in cells[row.id].items():
+                x = v.value
+                if type(x) is int or x is None:  # the common case
+                    continue
+                if isinstance(x, Decimal) and x != x.to_integral_value() and table.column(c).kind is not Kind.MONEY:
+                    yield finding(
+                        "NON_INTEGER",
+                        f"{table.name}「{row.name}」{table.column(c).label}应为整数，却是{v.value}",
+                        table=table.key, row=row.id, column=c, line=v.line,
+                    )

@@ -21,6 +21,7 @@ file name, then the years the opening prose names — never a publication date.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 
 from ..document import Document
@@ -332,10 +333,26 @@ def _candidates(doc: Document, head: list[tuple[int, str]], meta: Meta, title_so
         add("page_title", agency_from_title(page_title), None)
     if file_stem:
         add("file_name", agency_from_title(file_stem), None)
-    # the prose anywhere: a contact or e-version sentence may close the report
-    for line in doc.lines:
+    # the prose anywhere: a contact or e-version sentence may close the report.  Only the lines
+    # holding a key word are looked at (found in one scan of the whole text).
+    lines = doc.lines
+    whole = "\n".join(line.text for line in lines)
+    starts: list[int] = []
+    hits: set[int] = set()
+    for word in ("联系", "板块", "栏目", "专栏", "频道"):
+        i = whole.find(word)
+        while i >= 0:
+            if not starts:
+                pos = 0
+                for line in lines:
+                    starts.append(pos)
+                    pos += len(line.text) + 1
+            hits.add(bisect_right(starts, i) - 1)
+            i = whole.find(word, i + 1)
+    for k in sorted(hits):
+        line = lines[k]
         t = line.text
-        if line.in_table or not t:
+        if line.in_table:
             continue
         if "e_version" not in done and ("板块" in t or "栏目" in t or "专栏" in t or "频道" in t):
             m = _E_VERSION.search(t.replace(" ", ""))
