@@ -50,13 +50,13 @@ _OPENING_VERB = (
 _REPORT_NAME = r"(?:关于)?" + _YEAR + r"年?度?(?:的)?(?:本级)?(?:政府信息公开|政务公开|信息公开)"
 _COMPILED = (
     re.compile(r"由(?P<agency>" + _NAME + r"{2,30}?" + _ORGAN + r")(?:负责)?(?:编制|制作|编写|发布|根据|依据|按照|依照)"),
-    re.compile(r"(?:现将|现向社会公布|现予公布|现公布|现发布|特向社会公布|发布|编制了?|公布)《?(?P<agency>" + _NAME_P + r"{2,30}?"
+    re.compile(r"(?:现将|现向社会公布|现予公布|现公布|现公开|现发布|现印发|特向社会公布|发布|编制了?|公布)《?(?P<agency>" + _NAME_P + r"{2,30}?"
                + _ORGAN + r")(?:\([^()]{1,20}\))?" + _REPORT_NAME),
     re.compile(r"^(?P<agency>" + _NAME + r"{2,30}?" + _ORGAN + r")" + _REPORT_NAME),
 )
 _OPENING = (
     re.compile(r"^" + _YEAR + r"年度?+(?:以来|全年)?[，,]?(?P<agency>" + _NAME + r"{1,24}?" + _ORGAN + r")" + _OPENING_VERB),
-    re.compile(r"^(?:" + _YEAR + r"年度?+(?:以来|全年)?[，,]?)?在[^，,。]{2,30}?(?:领导|指导|部署)下[，,]?(?P<agency>" + _NAME + r"{1,40}?" + _ORGAN + r")" + _OPENING_VERB),
+    re.compile(r"^(?:" + _YEAR + r"年度?+(?:以来|全年)?[，,]?)?(?:在[^，,。]{2,30}?(?:领导|指导|部署)下|按照[^，,。]{2,30}?(?:要求|部署))[，,]?(?P<agency>" + _NAME + r"{1,40}?" + _ORGAN + r")" + _OPENING_VERB),
 )
 _CONTACT = re.compile(r"(?:请与|请联系[:：]?|联系单位[:：]?|请向)(?P<agency>" + _NAME_P + r"{2,60}?)(?:联系|咨询|反映|[，,;；]地址|[，,;；]电话)")
 # the office of an organ named in a contact sentence: 某镇人民政府办公室 / 某镇党政综合办公室 → the organ
@@ -73,7 +73,7 @@ _YEAR_IN_TEXT = re.compile(_YEAR + r"年")
 _YEAR_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 _BREADCRUMB = re.compile(r"[>＞»›→]|首页|当前位置|您的位置|所在位置")
 _SITE_WORDS = ("网站", "门户", "政务网", "政府网", "服务网", "欢迎", "主页", "官网", "信息网", "频道", "栏目", "专栏", "平台", "博彩", "娱乐", "彩票")
-_NOT_NAME = ("报告", "年度", "关于", "公开", "条例", "通知", "印发", "工作", "情况", "领导", "认真", "贯彻")
+_NOT_NAME = ("报告", "年度", "关于", "公开", "条例", "通知", "印发", "情况", "领导", "认真", "贯彻", "要求")
 # the organ's form alone, or a pronoun: never an agency
 _BARE = re.compile(
     r"^(?:我|本|该|各|全|上级|县|区|市|镇|乡|州|省|旗)?(?:人民政府办公室|人民政府|政府办公室|政府办|政府|街道办事处|办事处|街道办|街道|"
@@ -86,6 +86,7 @@ _ORGAN_END = re.compile(
     r"(?:政府|办事处|街道|苏木|乡|镇|委员会|管委会|局|厅|委|办公室|办|署|中心|院|所|站|队|部|处|会|室|区|县|市|旗|盟|州|场|馆|社|团|司|行)$"
 )
 _TRAIL = re.compile(r"(?:关于|的|本级|本机关)+$")
+_RELATIVE = "区县市州旗盟省镇乡"  # a name that starts with a bare level word is relative: 区农业农村局
 _RANK = ("title", "compiled", "opening", "page_title", "file_name", "e_version", "contact", "publisher")
 
 
@@ -150,7 +151,7 @@ def _title_in_line(text: str) -> str | None:
         if not cells:
             return None
         text = cells[0]
-    text = re.sub(r"^\s*(?:标\s*题|题\s*名|名\s*称)\s*[:：]\s*", "", text)
+    text = re.sub(r"^\s*(?:标\s*题|题\s*名|名\s*称)\s*[:：]?\s*", "", text)
     text = re.sub(r"^\s*(?:Page|P\.|第)\s*\d{1,4}\s*页?\s*[-—_|:：]\s*", "", text)  # a flip-book page header
     if _BREADCRUMB.search(fold(text)):
         text = re.split(r"\s*(?:[>＞»›→]|首页|当前位置[:：]?|您的位置[:：]?)\s*", text)[-1]
@@ -298,7 +299,13 @@ def _candidates(doc: Document, head: list[tuple[int, str]], meta: Meta, title_so
             out.append((_RANK.index(source), source, name, line))
 
     if meta.title:
-        add(title_source, agency_from_title(meta.title), meta.title_line)
+        named = agency_from_title(meta.title)
+        add(title_source, named, meta.title_line)
+        if not named and meta.title_line is not None:
+            # 2023年政府信息公开工作年度报告 / 某区数据局: the agency on the line under the title
+            nxt = next((ln for ln in doc.lines[meta.title_line:meta.title_line + 3] if ln.text.strip()), None)
+            if nxt is not None and len(fold(nxt.text)) <= 24:
+                add(title_source, plausible_agency(fold(nxt.text)), nxt.no)
     done: set[str] = set()
     for no, f in head[:40]:
         if no == meta.title_line:
@@ -313,7 +320,7 @@ def _candidates(doc: Document, head: list[tuple[int, str]], meta: Meta, title_so
                         break
                 if "compiled" in done:
                     break
-        if "opening" not in done and (f[:1] in "2二" or f.startswith("在")):
+        if "opening" not in done and (f[:1] in "2二" or f.startswith(("在", "按照"))):
             for rx in _OPENING:
                 m = rx.search(f)
                 if m:
@@ -380,7 +387,9 @@ def _choose_agency(meta: Meta, doc: Document, head, title_source, page_title, fi
     cands.sort(key=lambda c: c[0])
     _, source, name, line = cands[0]
     for _, s2, n2, l2 in cands[1:]:
-        if len(n2) > len(name) and same_agency(n2, name) and agency_key(n2) != agency_key(name):
-            source, name, line = s2, n2, l2  # more of its places
+        if len(n2) <= len(name):
+            continue
+        if (same_agency(n2, name) and agency_key(n2) != agency_key(name)) or (name[:1] in _RELATIVE and n2.endswith(name)):
+            source, name, line = s2, n2, l2  # more of its places (区农业农村局 → 某区农业农村局)
     meta.agency, meta.agency_source, meta.agency_line = name, source, line
 
