@@ -53,6 +53,8 @@ _COMPILED = (
     re.compile(r"(?:现将|现向社会公布|现予公布|现公布|现公开|现发布|现印发|特向社会公布|发布|编制了?|公布)《?(?P<agency>" + _NAME_P + r"{2,30}?"
                + _ORGAN + r")(?:\([^()]{1,20}\))?" + _REPORT_NAME),
     re.compile(r"^(?P<agency>" + _NAME + r"{2,30}?" + _ORGAN + r")" + _REPORT_NAME),
+    # the report named in 《》 anywhere in the opening: 《某镇人民政府2023年政府信息公开工作年度报告》
+    re.compile(r"《[^《》]{0,40}?(?P<agency>" + _NAME_P + r"{2,30}?" + _ORGAN + r")" + _REPORT_NAME + r"[^《》]{0,12}报告》"),
 )
 _OPENING = (
     re.compile(r"^" + _YEAR + r"年度?+(?:以来|全年)?[，,]?(?P<agency>" + _NAME + r"{1,24}?" + _ORGAN + r")" + _OPENING_VERB),
@@ -310,7 +312,7 @@ def _candidates(doc: Document, head: list[tuple[int, str]], meta: Meta, title_so
     for no, f in head[:40]:
         if no == meta.title_line:
             continue
-        if "compiled" not in done and ("编制" in f or "公布" in f or "发布" in f or "现将" in f or "制作" in f or "编写" in f or "信息公开" in f):
+        if "compiled" not in done and ("编制" in f or "公布" in f or "发布" in f or "现将" in f or "制作" in f or "编写" in f or "公开" in f):
             for rx in _COMPILED:
                 for m in rx.finditer(f):
                     agency = plausible_agency(_PARTY_OFFICE.sub("", m.group("agency")))
