@@ -53,6 +53,9 @@ _COMPILED = (
     re.compile(r"(?:现将|现向社会公布|现予公布|现公布|现公开|现发布|现印发|特向社会公布|发布|编制了?|公布)《?(?P<agency>" + _NAME_P + r"{2,30}?"
                + _ORGAN + r")(?:\([^()]{1,20}\))?" + _REPORT_NAME),
     re.compile(r"^(?P<agency>" + _NAME + r"{2,30}?" + _ORGAN + r")" + _REPORT_NAME),
+    # 编制形成2021年某市人民政府办公室政府信息公开年度报告: the year before the name
+    re.compile(r"(?:编制形成|编制|形成|现将|公布|发布|现公布|现公开)了?《?" + _YEAR + r"年度?(?P<agency>" + _NAME_P + r"{2,30}?" + _ORGAN
+               + r")(?:本级)?(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?报告"),
     # the report named in 《》 anywhere in the opening: 《某镇人民政府2023年政府信息公开工作年度报告》
     re.compile(r"《[^《》]{0,40}?(?P<agency>" + _NAME_P + r"{2,30}?" + _ORGAN + r")" + _REPORT_NAME + r"[^《》]{0,12}报告》"),
 )
