@@ -21,7 +21,6 @@ file name, then the years the opening prose names — never a publication date.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import Counter
 
 from ..document import Document
@@ -348,19 +347,14 @@ def _candidates(doc: Document, head: list[tuple[int, str]], meta: Meta, title_so
     # the prose anywhere: a contact or e-version sentence may close the report.  Only the lines
     # holding a key word are looked at (found in one scan of the whole text).
     lines = doc.lines
-    whole = "\n".join(line.text for line in lines)
-    starts: list[int] = []
+    whole = "\n".join([line.text for line in lines])
     hits: set[int] = set()
     for word in ("联系", "板块", "栏目", "专栏", "频道"):
         i = whole.find(word)
         while i >= 0:
-            if not starts:
-                pos = 0
-                for line in lines:
-                    starts.append(pos)
-                    pos += len(line.text) + 1
-            hits.add(bisect_right(starts, i) - 1)
-            i = whole.find(word, i + 1)
+            hits.add(whole.count("\n", 0, i))  # the line holding it
+            nxt = whole.find("\n", i)
+            i = whole.find(word, nxt) if nxt >= 0 else -1
     for k in sorted(hits):
         line = lines[k]
         t = line.text
