@@ -37,6 +37,15 @@ def codes(report):
         ("glued_words.txt", "松涧街道办事处", "opening", 2, 2020, "body"),
         ("alias_contact.txt", "中国(青禾)自由贸易试验区东岭片区管理委员会", "contact", 1, 2022, "body"),
         ("page_title.html", "青禾县柳溪镇", "page_title", 1, 2023, "page_title"),
+        # the organ opens the first sentence; the contact line (address in parentheses) names it in full
+        ("organ_first.txt", "青禾县松涧镇人民政府", "contact", 2, 2021, "body"),
+        ("subtitle.txt", "区数据局", "title", 2, 2025, "title"),
+        ("work_in_name.txt", "东岭区房屋征收工作管理办公室", "opening", 2, 2022, "body"),
+        # 区农业农村局 is relative: the contact line says which district
+        ("relative_name.txt", "东岭区农业农村局", "contact", 4, 2020, "period"),
+        ("year_first.txt", "青禾市人民政府办公室", "compiled", 1, 2021, "body"),
+        # words glued in front of the name inside 《》 are dropped
+        ("quoted_report_name.txt", "柳溪镇人民政府", "compiled", 1, 2023, "period"),
     ],
 )
 def test_agency_and_year_with_provenance(fixture, agency, source, line, year, year_source):

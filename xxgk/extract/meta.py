@@ -59,10 +59,15 @@ _COMPILED = (
     re.compile(r"《[^《》]{0,40}?(?P<agency>" + _NAME_P + r"{2,30}?" + _ORGAN + r")" + _REPORT_NAME + r"[^《》]{0,12}报告》"),
 )
 _OPENING = (
+    # 某镇人民政府根据《条例》…: the opening sentence starts with the organ
+    re.compile(r"^(?P<agency>" + _NAME + r"{2,30}?(?:人民政府|办事处|委员会|管委会|局|厅))(?:根据|按照|依据|依照)"),
     re.compile(r"^" + _YEAR + r"年度?+(?:以来|全年)?[，,]?(?P<agency>" + _NAME + r"{1,24}?" + _ORGAN + r")" + _OPENING_VERB),
     re.compile(r"^(?:" + _YEAR + r"年度?+(?:以来|全年)?[，,]?)?(?:在[^，,。]{2,30}?(?:领导|指导|部署)下|按照[^，,。]{2,30}?(?:要求|部署))[，,]?(?P<agency>" + _NAME + r"{1,40}?" + _ORGAN + r")" + _OPENING_VERB),
 )
-_CONTACT = re.compile(r"(?:请与|请联系[:：]?|联系单位[:：]?|请向)(?P<agency>" + _NAME_P + r"{2,60}?)(?:联系|咨询|反映|[，,;；]地址|[，,;；]电话)")
+_CONTACT = re.compile(
+    r"(?:请与|请联系[:：]?|联系单位[:：]?|请向)(?P<agency>" + _NAME_P + r"{2,60}?)"
+    r"(?:联系|咨询|反映|[，,;；]地址|[，,;；]电话|\((?=[^()]{0,30}?(?:路|街|号|地址|电话|邮编)))"
+)
 # the office of an organ named in a contact sentence: 某镇人民政府办公室 / 某镇党政综合办公室 → the organ
 _INFO_OFFICE = re.compile(r"(?:政府信息与政务公开|政府信息公开|政务公开|信息公开)(?:工作)?(?:领导小组)?(?:办公室|办)$")
 _ALIAS = re.compile(r"\([^()]{2,30}?(?:委员会|局|政府|办事处|管委会)\)")
@@ -324,7 +329,7 @@ def _candidates(doc: Document, head: list[tuple[int, str]], meta: Meta, title_so
                         break
                 if "compiled" in done:
                     break
-        if "opening" not in done and (f[:1] in "2二" or f.startswith(("在", "按照"))):
+        if "opening" not in done:
             for rx in _OPENING:
                 m = rx.search(f)
                 if m:
