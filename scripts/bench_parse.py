@@ -1,6 +1,6 @@
 """CPU time per text report: read + extract + check, median over the seeds and over generated
-reports in every layout — beside the floor measured in the same run on the same bytes: a bare
-decode and one regex pass, what any reader of these files has to pay at least.
+reports in every layout — beside the floor measured in the same run on the same files: a bare
+read, decode and one regex pass, what any reader of these files has to pay at least.
 
 Usage: python scripts/bench_parse.py [N_GENERATED] [SEEDS_DIR] [--stages]
 
@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import xxgk.extract as X
 import xxgk.pipeline as P
-from xxgk import parse_bytes
+from xxgk import parse_bytes, parse_path
 from xxgk.synth import random_report
 from xxgk.synth.layouts import LAYOUTS, write
 
@@ -27,12 +29,12 @@ _FLOOR_RX = re.compile(r"\d+")
 REPEAT = 5  # each document is timed REPEAT times; the fastest counts (least disturbed by the machine)
 
 
-def floor(data: bytes) -> int:
-    """The bare pass: decode the bytes and run one regex over the text."""
-    return len(_FLOOR_RX.findall(data.decode("utf-8", "replace")))
+def floor(path: Path) -> int:
+    """The bare pass: read the file, decode it and run one regex over the text."""
+    return len(_FLOOR_RX.findall(path.read_bytes().decode("utf-8", "replace")))
 
 
-def cpu(fn, data: bytes, repeat: int = REPEAT) -> float:
+def cpu(fn, data, repeat: int = REPEAT) -> float:
     best = float("inf")
     for _ in range(repeat):
         t = time.process_time_ns()
@@ -41,8 +43,8 @@ def cpu(fn, data: bytes, repeat: int = REPEAT) -> float:
     return best / 1e9
 
 
-def parse(data: bytes):
-    return parse_bytes(data, "bench.txt")
+def parse(path: Path):
+    return parse_path(path)
 
 
 # ---- per-stage timing: wrap the stage functions where the pipeline looks them up ------------
@@ -72,7 +74,7 @@ def _wrap(name: str, fn):
     return timed
 
 
-def stage_profile(docs: list[bytes]) -> dict[str, float]:
+def stage_profile(docs: list[Path]) -> dict[str, float]:
     """Median CPU ms per stage over the documents (one timed parse each)."""
     originals = {}
     for name, (mod, attr) in STAGES.items():
@@ -97,7 +99,7 @@ def stage_profile(docs: list[bytes]) -> dict[str, float]:
     return {name: statistics.median(v) for name, v in per.items() if v}
 
 
-def report(label: str, docs: list[bytes]) -> tuple[float, float]:
+def report(label: str, docs: list[Path]) -> tuple[float, float]:
     ours = [cpu(parse, d) for d in docs]
     bare = [cpu(floor, d) for d in docs]
     o, f = statistics.median(ours), statistics.median(bare)
@@ -114,12 +116,15 @@ def main() -> None:
         seeds = Path("/work/shared/seeds")
     parse_bytes(b"warm up", "x.txt")  # imports, caches
     rng = random.Random(2024)
-    by_layout: dict[str, list[bytes]] = {}
+    tmp = Path(tempfile.mkdtemp(prefix="bench_parse_"))
+    by_layout: dict[str, list[Path]] = {}
     for i in range(n):
         rep = random_report(rng, zero_share=0.05)
         layout = LAYOUTS[i % len(LAYOUTS)]
-        by_layout.setdefault(layout, []).append(write(rep, layout, rng).encode("utf-8"))
-    seed_docs = [p.read_bytes() for p in sorted(seeds.glob("*.txt"))] if seeds.is_dir() else []
+        path = tmp / f"{i:05d}_{layout}.txt"
+        path.write_bytes(write(rep, layout, rng).encode("utf-8"))
+        by_layout.setdefault(layout, []).append(path)
+    seed_docs = sorted(seeds.glob("*.txt")) if seeds.is_dir() else []
     for d in seed_docs[:1] + [by_layout[LAYOUTS[0]][0]]:
         parse(d)  # warm the caches the way a batch run has them
     if seed_docs:
@@ -135,6 +140,7 @@ def main() -> None:
         print("stages (median ms per report; the medians need not add up to the total):")
         for name, ms in stages.items():
             print(f"  {name:11s} {ms:7.3f} ms  {ms / total:5.1%}")
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

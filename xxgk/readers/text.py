@@ -64,16 +64,31 @@ def read_text(text: str, *, encoding: str | None = None) -> Document:
     lines: list[Line] = []
     kinds: list[str] = []
     furniture_first = _FURNITURE_FIRST
-    for i, raw in enumerate(raw_lines):
+    add_line, add_kind = lines.append, kinds.append
+    for i, raw in enumerate(raw_lines, 1):
         if raw.startswith("[bookmark:"):
             raw = re.sub(r"^\s*\[bookmark:[^\]]*\]\s*", "", raw)
-        kind = _kind(raw)
-        if kind == "cell" and len(raw) <= 80:
+        # _kind, inlined for the common kinds (this loop runs once per line of every report)
+        if "\t" in raw or "|" in raw:
+            kind = _kind(raw)
+            if kind == "cell" and len(raw) <= 80:
+                stripped = raw.strip()
+                if stripped[0] in furniture_first and _FURNITURE.match(stripped):
+                    kind = "furniture"
+        else:
             stripped = raw.strip()
-            if stripped[0] in furniture_first and _FURNITURE.match(stripped):
-                kind = "furniture"
-        lines.append(Line(i + 1, raw.rstrip(" \t\u3000") if kind != "tsv" else raw.rstrip()))
-        kinds.append(kind)
+            if not stripped:
+                kind = "blank"
+            elif len(stripped) > 3 * _MAX_CELL or stripped.endswith(_SENTENCE_END):
+                kind = "prose"
+            elif len(stripped) <= _MAX_CELL or len(fold(stripped)) <= _MAX_CELL:
+                kind = "cell"
+                if len(raw) <= 80 and stripped[0] in furniture_first and _FURNITURE.match(stripped):
+                    kind = "furniture"
+            else:
+                kind = "prose"
+        add_line(Line(i, raw.rstrip(" \t\u3000") if kind != "tsv" else raw.rstrip()))
+        add_kind(kind)
 
     doc = Document(lines=lines, format="text", encoding=encoding)
     layouts: set[str] = set()
@@ -133,7 +148,8 @@ def _delimited_table(raw: list[str], i: int, j: int, sep: str) -> Table:
             parts = body.split("|")
         else:
             parts = line.split("\t")
-        rows.append(Row([Cell(p.strip(), line=no + 1) for p in parts]))
+        ln = no + 1
+        rows.append(Row([Cell(p.strip(), ln) for p in parts]))
     return Table(rows, first_line=i + 1, last_line=j, padded=True)
 
 
