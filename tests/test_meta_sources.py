@@ -203,3 +203,51 @@ def test_cut_off_page_keeps_what_came_before(cut, full, cut_cells):
 def test_document_ending_in_prose_is_not_cut():
     report = parse_path(CUT / "full_tsv.txt")
     assert "CELL_CUT_OFF" not in codes(report)
+
+
+# ---- property: wherever the head states the agency, it is found; where nothing does, a finding --
+
+def _untitled(rng, variant):
+    """A generated report whose title line is gone; the agency stated only where `variant` says."""
+    import random as _random  # noqa: F401
+
+    from xxgk.synth import random_report
+    from xxgk.synth.layouts import LAYOUTS, write
+
+    rep = random_report(rng, zero_share=0.05)
+    text = write(rep, rng.choice(LAYOUTS), rng)
+    lines = text.split("\n")
+    assert rep.title in lines
+    lines.remove(rep.title)
+    text = "\n".join(lines).replace(f"{rep.year}年，{rep.agency}认真", f"{rep.year}年，我单位认真")
+    assert rep.agency not in text.split("二、")[0].split("2、")[0] or variant == "opening"
+    if variant == "opening":
+        text = "\n".join(lines)
+    elif variant == "contact":
+        text = text.replace("要求编制。", f"要求编制。如对本报告有任何疑问，请与{rep.agency}办公室联系（电话：0000-0000000）。", 1)
+    elif variant == "e_version":
+        text = text.replace("要求编制。", f"要求编制。本报告电子版可在门户网站政府信息公开栏中的“{rep.agency}”板块查阅。", 1)
+    return rep, text
+
+
+@pytest.mark.parametrize("variant", ["opening", "contact", "e_version", "none"])
+def test_agency_found_wherever_stated(variant):
+    import random
+
+    from xxgk.agency import agency_key
+
+    rng = random.Random(hash(variant) % 1000)
+    for _ in range(25):
+        rep, text = _untitled(rng, variant)
+        report = parse_bytes(text.encode(), "page.txt")
+        m = report.meta
+        assert m.year == rep.year and m.year_source == "period"
+        if variant == "none":
+            assert m.agency is None and codes(report).count("MISSING_AGENCY") == 1
+            continue
+        assert m.agency_source == variant
+        want = rep.agency
+        if variant == "contact" and want.endswith("人民政府办公室"):
+            want = want[: -len("办公室")]  # known limit: an office named in a contact line reads as its government
+        assert agency_key(m.agency) == agency_key(want), (variant, rep.agency, m.agency)
+        assert "MISSING_AGENCY" not in codes(report)
