@@ -253,16 +253,8 @@ def find_meta(doc: Document, sections: list[SectionText]) -> Meta:
         title_source = "page_title"  # the HTML reader put the <title> in front of an untitled article
     if meta.title:
         meta.title_year = _title_year(meta.title)
-    second = next((s.line for s in sections if s.number >= 2), None)
-    head: list[tuple[int, str]] = []  # (line, folded) of the prose before section 二 (at most 80 lines)
-    for line in doc.lines:
-        if second is not None and line.no >= second:
-            break
-        if line.in_table or not line.text:
-            continue
-        head.append((line.no, fold(line.text)))
-        if len(head) >= 80:
-            break
+    # the statistical period: in the first 80 lines (outside tables)
+    head: list[tuple[int, str]] = [(line.no, fold(line.text)) for line in doc.lines[:80] if not line.in_table and line.text]
     for no, f in head:
         if "月" not in f:
             continue
@@ -276,11 +268,18 @@ def find_meta(doc: Document, sections: list[SectionText]) -> Meta:
         if meta.period_year:
             break
     # the body: years named in 总体情况 (or the opening prose), most frequent first
-    body = "".join(f for no, f in head[:60] if no != meta.title_line)
+    second = next((s.line for s in sections if s.number >= 2), None)
+    opening = [
+        f for no, f in ((line.no, line.text) for line in doc.lines if not line.in_table)
+        if no != meta.title_line and (second is None or no < second)
+    ]
+    body = fold("".join(opening[:60])) if opening else "".join(f for _, f in head[:30])
     years = Counter(_year(y) for y in _YEAR_IN_TEXT.findall(body))
     if years:
         meta.body_year = years.most_common(1)[0][0]
         meta.body_years = frozenset(years)
+    if second is not None:
+        head = [(no, f) for no, f in head if no < second]  # the agency's statements come before section 二
     _choose_agency(meta, doc, head, title_source, page_title, file_stem)
     # the year: the title, the statistical period, the page title, the file name, the body
     if meta.title_year:
