@@ -252,3 +252,11 @@ def test_agency_found_wherever_stated(variant):
             want = want[: -len("办公室")]  # known limit: an office named in a contact line reads as its government
         assert agency_key(m.agency) == agency_key(want), (variant, rep.agency, m.agency)
         assert "MISSING_AGENCY" not in codes(report)
+
+
+def test_cut_off_message_as_documented():
+    report = parse_path(CUT / "cut_mid_number_tsv.txt")
+    (f,) = [f for f in report.findings if f.code == "CELL_CUT_OFF"]
+    assert f.message == "文档在表三「4.保护第三方合法权益」总计处中途结束，最后一个数“2”可能被截断，已留空，请核对完整原件"
+    assert f.where["table"] == "requests" and f.where["row"] == "withheld_third_party" and f.where["column"] == "total"
+    assert report.to_json()["provenance"]["requests.withheld_third_party.total"]["raw"] == "2"
