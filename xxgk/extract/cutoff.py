@@ -54,12 +54,16 @@ def _confirmed(cells, slot, instances, value) -> bool:
 
 
 def _row_cut_short(doc: Document, ti: int, ri: int) -> bool:
-    """The last row holds fewer cells than the row before it: the cut fell inside the row, so
-    which column each of its cells belongs to is not known (leading padding looks like blanks)."""
+    """The last row holds fewer filled cells than the row before it: the cut fell inside the row,
+    so which column each of its cells belongs to is not known (leading padding looks like blanks)."""
     rows = doc.tables[ti].rows
     if ri == 0:
         return True
-    return len(rows[ri].cells) < len(rows[ri - 1].cells)
+
+    def filled(row) -> int:  # layout padding (leading/trailing empty fields) does not count
+        return sum(1 for c in row.cells if c.text.strip())
+
+    return filled(rows[ri]) < filled(rows[ri - 1])
 
 
 def distrust_cut_token(doc: Document, report: Report, tpl: Template) -> None:
