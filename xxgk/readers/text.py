@@ -104,9 +104,11 @@ def read_text(text: str, *, encoding: str | None = None) -> Document:
             doc.tables.append(_tabcell_table(raw_lines, kinds, i, j))
             layouts.add("tab-cell")
         elif k == "cell":
-            j = _cell_run(raw_lines, kinds, i)
+            j, end = _cell_run(raw_lines, kinds, i)
             if j is None:
-                i += 1
+                # no run starting later inside this one can qualify either (it holds fewer
+                # cells and values): go on after it, not at the next line
+                i = max(end, i + 1)
                 continue
             doc.tables.append(_cell_table(raw_lines, kinds, i, j))
             layouts.add("cell-per-line")
@@ -202,8 +204,9 @@ def _tabcell_table(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
     return Table(rows, first_line=i + 1, last_line=j)
 
 
-def _cell_run(raw: list[str], kinds: list[str], i: int) -> int | None:
-    """A run of short lines that holds numbers is a table given one cell per line."""
+def _cell_run(raw: list[str], kinds: list[str], i: int) -> tuple[int | None, int]:
+    """A run of short lines that holds numbers is a table given one cell per line: (its end, or
+    None when the run is no table, and where the run of short lines ends)."""
     j = i
     last = i
     cells = values = 0
@@ -215,8 +218,8 @@ def _cell_run(raw: list[str], kinds: list[str], i: int) -> int | None:
                 values += 1
         j += 1
     if cells >= 6 and values >= 3:
-        return last + 1
-    return None
+        return last + 1, j
+    return None, j
 
 
 def _cell_table(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
