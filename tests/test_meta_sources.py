@@ -45,6 +45,8 @@ def codes(report):
         ("relative_name.txt", "东岭区农业农村局", "contact", 4, 2020, "period"),
         ("year_first.txt", "青禾市人民政府办公室", "compiled", 1, 2021, "body"),
         ("place_only.txt", "青禾区", "compiled", 1, 2022, "body"),
+        # a flip-book page header names the document: "Page 3 - 2021年报_某局"
+        ("flipbook.txt", "青禾县审计局", "title", 1, 2021, "body"),
         # words glued in front of the name inside 《》 are dropped
         ("quoted_report_name.txt", "柳溪镇人民政府", "compiled", 1, 2023, "period"),
     ],

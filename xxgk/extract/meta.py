@@ -95,6 +95,7 @@ _ORGAN_END = re.compile(
     r"(?:政府|办事处|街道|苏木|乡|镇|委员会|管委会|局|厅|委|办公室|办|署|中心|院|所|站|队|部|处|会|室|区|县|市|旗|盟|州|场|馆|社|团|司|行)$"
 )
 _TRAIL = re.compile(r"(?:关于|的|本级|本机关)+$")
+_FLIPBOOK = re.compile(r"^\s*(?:Page|P\.)\s*\d{1,4}\s*[-—]\s*(.{2,80})$")
 _RELATIVE = "区县市州旗盟省镇乡"  # a name that starts with a bare level word is relative: 区农业农村局
 _RANK = ("title", "compiled", "opening", "page_title", "file_name", "e_version", "contact", "publisher")
 
@@ -314,6 +315,15 @@ def _candidates(doc: Document, head: list[tuple[int, str]], meta: Meta, title_so
             nxt = next((ln for ln in doc.lines[meta.title_line:meta.title_line + 3] if ln.text.strip()), None)
             if nxt is not None and len(fold(nxt.text)) <= 24:
                 add(title_source, plausible_agency(fold(nxt.text)), nxt.no)
+    if not meta.title:
+        # a flip-book page header names the document: "Page 9 - 2020年报_某某局"
+        for line in doc.lines[:3]:
+            m = _FLIPBOOK.match(line.text)
+            if m:
+                for part in re.split(r"\s*[_|｜]\s*", m.group(1)):
+                    if not _YEAR_IN_TEXT.search(part):
+                        add("title", plausible_agency(fold(part)), line.no)
+                break
     done: set[str] = set()
     for no, f in head[:40]:
         if no == meta.title_line:
