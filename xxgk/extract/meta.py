@@ -402,7 +402,8 @@ def _choose_agency(meta: Meta, doc: Document, head, title_source, page_title, fi
     for _, s2, n2, l2 in cands[1:]:
         if len(n2) <= len(name):
             continue
-        if (same_agency(n2, name) and agency_key(n2) != agency_key(name)) or (name[:1] in _RELATIVE and n2.endswith(name)):
+        k1, k2 = agency_key(name) or "", agency_key(n2) or ""
+        if (len(k2) > len(k1) and same_agency(n2, name)) or (name[:1] in _RELATIVE and n2.endswith(name)):
             source, name, line = s2, n2, l2  # more of its places (区农业农村局 → 某区农业农村局)
     meta.agency, meta.agency_source, meta.agency_line = name, source, line
 
