@@ -159,7 +159,8 @@ def test_annotated_mirror_reads_labels_and_numbers():
 # ---- cut-off pages ------------------------------------------------------------------------
 
 def _values(report):
-    return {(k, r, c): v for k in ("active", "requests", "appeals") for r, cols in report.tables[k].items() for c, v in cols.items()}
+    return {(k, r, c): v for k in ("active", "requests", "appeals")
+            for r, cols in report.tables[k].items() for c, v in cols.items()}
 
 
 @pytest.mark.parametrize(
@@ -199,7 +200,8 @@ def test_cut_off_page_keeps_what_came_before(cut, full, cut_cells):
         flagged = [f for f in part.findings if f.code in ("CELL_CUT_OFF", "ROW_UNPLACED")]
         assert len(flagged) == 1 and flagged[0].where.get("row") == "withheld_law_prohibited"
     # the rows before the cut row are all there
-    assert all(after[("requests", "withheld_state_secret", col)].value == before[("requests", "withheld_state_secret", col)].value
+    row = "withheld_state_secret"
+    assert all(after[("requests", row, col)].value == before[("requests", row, col)].value
                for col in ("natural_person", "commercial", "total"))
 
 
@@ -284,5 +286,6 @@ def test_cut_anywhere_never_gives_a_wrong_value(seed):
             part = parse_bytes(text[:cut].encode(), "a.txt")
             before, after = _values(whole), _values(part)
             wrong = [(k, v.value, v.status, before[k].value) for k, v in after.items()
-                     if (v.value is not None and v.value != before[k].value) or (v.status == "blank" and before[k].value is not None)]
+                     if (v.value is not None and v.value != before[k].value)
+                     or (v.status == "blank" and before[k].value is not None)]
             assert wrong == [], (layout, repr(text[cut - 20:cut]))

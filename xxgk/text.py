@@ -38,7 +38,8 @@ def looks_traditional(text: str) -> bool:
 # (单位:万元), (区分处理的…) — hold no Latin letters and are never touched.
 _TONE_MARKS = frozenset("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜǹńňḿ\u0300\u0301\u030c\u0304")
 _PINYIN_NOTE = re.compile(
-    r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[(（]\s?([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüǹńňḿ\u0300\u0301\u030c\u0304]{1,8})\s?[)）]"
+    r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[(（]\s?"
+    r"([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüǹńňḿ\u0300\u0301\u030c\u0304]{1,8})\s?[)）]"
 )
 _SYLLABLE = re.compile(r"^(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?[aeiouüv][a-zü]{0,4}$")
 

@@ -31,7 +31,8 @@ def last_token(doc: Document) -> tuple[int, int, int] | None:
                 cell = cells[ci]
                 if not cell.text.strip() or cell.spanned:
                     continue
-                if cell.line is not None and not (cell.line <= last.no <= max(cell.line + 3, doc.tables[ti].last_line or 0)):
+                end = max(cell.line + 3, doc.tables[ti].last_line or 0) if cell.line is not None else 0
+                if cell.line is not None and not cell.line <= last.no <= end:
                     return None  # the last line holds no cell text (furniture, a stray mark)
                 return (ti, ri, ci)
     return None
@@ -79,11 +80,13 @@ def distrust_cut_token(doc: Document, report: Report, tpl: Template) -> None:
             continue
         # a number inferred in a cut row may rest on the cut number: no longer trusted
         rows = {row for row, _, _ in hit}
-        hit += [(row, col, v) for row in rows for col, v in cells[row].items() if v.status == "inferred" and (row, col, v) not in hit]
+        hit += [(row, col, v) for row in rows for col, v in cells[row].items()
+                if v.status == "inferred" and (row, col, v) not in hit]
         instances = list(_instances(table))
         cut = []
         for row, col, v in hit:
-            if v.cell is not None and v.cell[:2] == pos[:2] and v.cell[2] > pos[2]:  # an empty slot after the last text: the cut may have eaten its number
+            if v.cell is not None and v.cell[:2] == pos[:2] and v.cell[2] > pos[2]:
+                # an empty slot after the last text: the cut may have eaten its number
                 if v.status == "blank":
                     v.status = "missing"
                 continue
@@ -100,5 +103,6 @@ def distrust_cut_token(doc: Document, report: Report, tpl: Template) -> None:
                        f"无法确定所在列，已留空，请核对完整原件")
             else:
                 msg = f"文档在{_name(table, row, col)}处中途结束，最后一个数{raws}可能被截断，已留空，请核对完整原件"
-            report.notes.append(("CELL_CUT_OFF", msg, {"table": table.key, "row": row, "column": col, "line": v.line, "page": v.page}))
+            where = {"table": table.key, "row": row, "column": col, "line": v.line, "page": v.page}
+            report.notes.append(("CELL_CUT_OFF", msg, where))
         return

@@ -62,7 +62,9 @@ _OPENING = (
     # 某镇人民政府根据《条例》…: the opening sentence starts with the organ
     re.compile(r"^(?P<agency>" + _NAME + r"{2,30}?(?:人民政府|办事处|委员会|管委会|局|厅))(?:根据|按照|依据|依照)"),
     re.compile(r"^" + _YEAR + r"年度?+(?:以来|全年)?[，,]?(?P<agency>" + _NAME + r"{1,24}?" + _ORGAN + r")" + _OPENING_VERB),
-    re.compile(r"^(?:" + _YEAR + r"年度?+(?:以来|全年)?[，,]?)?(?:在[^，,。]{2,30}?(?:领导|指导|部署)下|按照[^，,。]{2,30}?(?:要求|部署))[，,]?(?P<agency>" + _NAME + r"{1,40}?" + _ORGAN + r")" + _OPENING_VERB),
+    re.compile(r"^(?:" + _YEAR + r"年度?+(?:以来|全年)?[，,]?)?"
+               r"(?:在[^，,。]{2,30}?(?:领导|指导|部署)下|按照[^，,。]{2,30}?(?:要求|部署))[，,]?"
+               r"(?P<agency>" + _NAME + r"{1,40}?" + _ORGAN + r")" + _OPENING_VERB),
 )
 _CONTACT = re.compile(
     r"(?:请与|请联系[:：]?|联系单位[:：]?|请向)(?P<agency>" + _NAME_P + r"{2,60}?)"
@@ -77,7 +79,10 @@ _OFFICE_OF = re.compile(
 )
 _PARTY_OFFICE = re.compile(r"(?:党政综合办公室|党政办公室|党政综合办|党政办|综合办公室|综合办|党政综合服务中心)$")
 _E_VERSION = re.compile(r"(?:栏|栏目|专栏|网站|网)中?的?[“\"「『](?P<agency>[^“”\"」』]{2,30})[”\"」』](?:板块|栏目|专栏|子栏目|频道)")
-_PUBLISHER = re.compile(r"(?:^|\|)(?:发布机构|信息来源|来源|发文机关|发布单位|发布部门)[:：]?\|?(?P<agency>" + _NAME + r"{2,30}?)(?:\||发布时间|时间|日期|作者|浏览|点击|$)")
+_PUBLISHER = re.compile(
+    r"(?:^|\|)(?:发布机构|信息来源|来源|发文机关|发布单位|发布部门)[:：]?\|?"
+    r"(?P<agency>" + _NAME + r"{2,30}?)(?:\||发布时间|时间|日期|作者|浏览|点击|$)"
+)
 _YEAR_IN_TEXT = re.compile(_YEAR + r"年")
 _YEAR_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 _BREADCRUMB = re.compile(r"[>＞»›→]|首页|当前位置|您的位置|所在位置")
@@ -96,6 +101,7 @@ _ORGAN_END = re.compile(
 )
 _TRAIL = re.compile(r"(?:关于|的|本级|本机关)+$")
 _FLIPBOOK = re.compile(r"^\s*(?:Page|P\.)\s*\d{1,4}\s*[-—]\s*(.{2,80})$")
+_COMPILED_WORDS = ("编制", "公布", "发布", "现将", "制作", "编写", "公开")
 _RELATIVE = "区县市州旗盟省镇乡"  # a name that starts with a bare level word is relative: 区农业农村局
 _RANK = ("title", "compiled", "opening", "page_title", "file_name", "e_version", "contact", "publisher")
 
@@ -250,12 +256,13 @@ def find_meta(doc: Document, sections: list[SectionText]) -> Meta:
     if file_stem and not _TITLE_HINT.search(fold(file_stem)):
         file_stem = None
     title_source = "title"
-    if meta.title and doc.format == "html" and meta.title_line == 1 and page_title and fold(meta.title) == fold(page_title):
+    untitled_html = doc.format == "html" and meta.title_line == 1 and page_title
+    if meta.title and untitled_html and fold(meta.title) == fold(page_title):
         title_source = "page_title"  # the HTML reader put the <title> in front of an untitled article
     if meta.title:
         meta.title_year = _title_year(meta.title)
     # the statistical period: in the first 80 lines (outside tables)
-    head: list[tuple[int, str]] = [(line.no, fold(line.text)) for line in doc.lines[:80] if not line.in_table and line.text]
+    head = [(line.no, fold(line.text)) for line in doc.lines[:80] if not line.in_table and line.text]
     for no, f in head:
         if "月" not in f:
             continue
@@ -328,7 +335,7 @@ def _candidates(doc: Document, head: list[tuple[int, str]], meta: Meta, title_so
     for no, f in head[:40]:
         if no == meta.title_line:
             continue
-        if "compiled" not in done and ("编制" in f or "公布" in f or "发布" in f or "现将" in f or "制作" in f or "编写" in f or "公开" in f):
+        if "compiled" not in done and any(w in f for w in _COMPILED_WORDS):
             for rx in _COMPILED:
                 for m in rx.finditer(f):
                     agency = plausible_agency(_PARTY_OFFICE.sub("", m.group("agency")))
