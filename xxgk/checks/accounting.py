@@ -32,9 +32,7 @@ def _identity(report: Report, code: str):
                     bad = _message(names, left, right, f"{table.name} {col.label}列")
                     yield finding(code, bad, table=table.key, column=col.id, rows=list(ident.left + ident.right))
             else:
-                for row in table.rows:
-                    if not (set(ident.left) | set(ident.right)) <= set(row.columns):
-                        continue
+                for row in _rows_of(table, ident):
                     left = [cells[row.id][c].value for c in ident.left]
                     right = [cells[row.id][c].value for c in ident.right]
                     if _holds(left, right):
@@ -48,6 +46,21 @@ def _identity(report: Report, code: str):
     for name, where in skipped.items():
         shown = "、".join(where[:6]) + (f"等{len(where)}处" if len(where) > 6 else "")
         yield finding("NOT_EVALUATED", f"{name}{shown}因有空格，未能核对{code}（{_DESC[code]}）", rule=code)
+
+
+_ROWS_OF: dict[tuple[int, int], tuple] = {}
+
+
+def _rows_of(table, ident) -> list:
+    """The rows a row-wise identity applies to (those with every column it names), worked out
+    once per template table.  The cache keeps the table and identity alive, so their ids are
+    never reused for other objects."""
+    key = (id(table), id(ident))
+    hit = _ROWS_OF.get(key)
+    if hit is None:
+        need = set(ident.left) | set(ident.right)
+        hit = _ROWS_OF[key] = (table, ident, [row for row in table.rows if need <= set(row.columns)])
+    return hit[2]
 
 
 def _holds(left: list, right: list) -> bool:
