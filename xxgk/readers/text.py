@@ -69,7 +69,9 @@ def read_text(text: str, *, encoding: str | None = None) -> Document:
         if raw.startswith("[bookmark:"):
             raw = re.sub(r"^\s*\[bookmark:[^\]]*\]\s*", "", raw)
         # _kind, inlined for the common kinds (this loop runs once per line of every report)
-        if "\t" in raw or "|" in raw:
+        if raw[:1] == "\t" and raw.find("\t", 1) < 0:  # one leading tab: _kind's tab-cell case, inlined
+            kind = "tabcell" if raw[1:].strip() or raw.rstrip(" \u3000") == "\t" else "blank"
+        elif "\t" in raw or "|" in raw:
             kind = _kind(raw)
             if kind == "cell" and len(raw) <= 80:
                 stripped = raw.strip()
