@@ -70,10 +70,16 @@ _SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans("", "", "“”„‟\"'‘’「」『』`")
 
 
+_FOLD_DROP = re.compile(r"[\s“”„‟\"'‘’「」『』`]+")  # white space and the quotes of _QUOTES, in one pass
+_normalize = unicodedata.normalize
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """The form labels are matched in: NFKC (full-width → ASCII), no white space, no quotes."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text)).translate(_QUOTES)
+    if not text.isascii():  # ASCII is its own NFKC form
+        text = _normalize("NFKC", text)
+    return _FOLD_DROP.sub("", text)
 
 
 _CN_NUM = "一二三四五六七八九十"
@@ -153,6 +159,8 @@ _TEXT = CellValue("text")
 
 @lru_cache(maxsize=65536)
 def cell_value(text: str) -> CellValue:
+    if text.isascii() and text.isdigit():  # the common cell: plain digits
+        return CellValue("number", int(text))
     s = fold(text)
     if s in BLANK_MARKS:
         return _BLANK
