@@ -54,19 +54,19 @@ class Pattern:
     regex: re.Pattern
     cells: tuple[tuple[str, str, str], ...] | str  # a tuple of cells, or a group name of the template
     zero: bool = False  # a negative statement: the number is 0
-    needles: tuple[str, ...] = ()  # words every match contains (a cheap test before the regex)
+    needle: str = ""  # a word every match contains (a cheap test before the regex)
 
 
 def _p(what, regex, cells, zero=False):
-    return Pattern(what, re.compile(regex), cells, zero, _needles(regex))
+    return Pattern(what, re.compile(regex), cells, zero, _needle(regex))
 
 
-def _needles(regex: str) -> tuple[str, ...]:
-    """Words a match of `regex` must contain, for the patterns below: the fixed words they name."""
-    for words in (("不予公开",), ("部分公开",), ("予以公开",), ("行政复议",), ("行政诉讼",), ("结转",)):
-        if all(w in regex for w in words):
-            return words
-    return ("申请",) if "申请" in regex else ()
+def _needle(regex: str) -> str:
+    """A word every match of `regex` contains, for the patterns below: a fixed word they name."""
+    for word in ("不予公开", "部分公开", "予以公开", "行政复议", "行政诉讼", "结转", "申请"):
+        if word in regex:
+            return word
+    return ""
 
 
 _REQ = r"(?:政府信息公开申请|信息公开申请|依申请公开(?:政府信息)?申请|申请公开政府信息|依申请公开)"
@@ -143,7 +143,7 @@ def claims(lines: list[tuple[int, str, int | None]], tpl: Template) -> tuple[lis
             continue  # every pattern names one of these words
         seen: list[tuple[int, int, object]] = []  # spans already read, per kind of statement
         for pat in PATTERNS:
-            if pat.needles and not any(w in f for w in pat.needles):
+            if pat.needle and pat.needle not in f:
                 continue
             for m in pat.regex.finditer(f):
                 if any(a <= m.start() < b and what == pat.cells for a, b, what in seen):
