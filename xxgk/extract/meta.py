@@ -399,13 +399,16 @@ def _candidates(doc: Document, head: list[tuple[int, str]], meta: Meta, title_so
 
 
 def _choose_agency(meta: Meta, doc: Document, head, title_source, page_title, file_stem) -> None:
-    """The best-ranked statement; a fuller statement of the same organ elsewhere (古塔镇 beside
-    榆阳区古塔镇人民政府) completes it."""
+    """The best-ranked statement; unless it is the title's, a fuller statement of the same organ
+    elsewhere (古塔镇 beside 榆阳区古塔镇人民政府) completes it."""
     cands = _candidates(doc, head, meta, title_source, page_title, file_stem)
     if not cands:
         return
     cands.sort(key=lambda c: c[0])
     _, source, name, line = cands[0]
+    if source == "title" and name[:1] not in _RELATIVE:
+        meta.agency, meta.agency_source, meta.agency_line = name, source, line
+        return  # the title's own wording stands
     for _, s2, n2, l2 in cands[1:]:
         if len(n2) <= len(name):
             continue
