@@ -289,3 +289,34 @@ def test_cut_anywhere_never_gives_a_wrong_value(seed):
                      if (v.value is not None and v.value != before[k].value)
                      or (v.status == "blank" and before[k].value is not None)]
             assert wrong == [], (layout, repr(text[cut - 20:cut]))
+
+
+def test_page_broken_after_a_whole_line_keeps_its_last_number():
+    text = (CUT / "full_tsv.txt").read_text(encoding="utf-8")
+    end = text.index("\n", text.index("4.保护第三方合法权益")) + 1
+    part = parse_bytes(text[:end].encode(), "page.txt")  # ends "…\t24\n"
+    v = part.tables["requests"]["withheld_third_party"]["total"]
+    assert (v.value, v.status) == (24, "read")
+    assert "CELL_CUT_OFF" not in codes(part)
+    # without the line break 24 might be the start of 240 — but the row's sum (all six applicant
+    # columns read) confirms it
+    part = parse_bytes(text[: end - 1].encode(), "page.txt")
+    v = part.tables["requests"]["withheld_third_party"]["total"]
+    assert (v.value, v.status) == (24, "read")
+    assert "CELL_CUT_OFF" not in codes(part)
+
+
+def test_a_lone_zero_at_the_cut_is_whole():
+    text = (CUT / "full_tsv.txt").read_text(encoding="utf-8")
+    start = text.index("5.属于三类内部事务信息")
+    line = text[start:text.index("\n", start)]
+    cells = line.split("\t")
+    k = cells.index("0")  # the row holds a 0 in a count column
+    cut = start + len("\t".join(cells[: k + 1]))
+    part = parse_bytes(text[:cut].encode(), "page.txt")
+    assert "CELL_CUT_OFF" not in codes(part) or all(
+        "“0”" not in f.message for f in part.findings if f.code == "CELL_CUT_OFF")
+    before = parse_bytes(text.encode(), "page.txt")
+    row = "withheld_internal_affairs"
+    for col, v in part.tables["requests"][row].items():
+        assert v.value is None or v.value == before.tables["requests"][row][col].value

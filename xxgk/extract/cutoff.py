@@ -1,7 +1,8 @@
 """Cut-off pages: a document that stops inside a table may have lost the end of its last number
 (an excerpt cut mid-row: "…8\t2" where the source said 21).  The last token of such a document is
-not taken as a value unless the accounting identities confirm it exactly; otherwise it is left
-null ("doubtful", the reading kept in provenance) with a CELL_CUT_OFF note.  Everything read
+not taken as a value unless the accounting identities confirm it exactly, the page broke after
+the whole line, or it is a count's lone 0; otherwise it is left null ("doubtful", the reading kept
+in provenance) with a CELL_CUT_OFF note.  Everything read
 before the cut stays as read; the rows, tables and sections after it are reported missing by the
 usual MISSING_* / BLANK_CELL findings."""
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from ..document import Document
 from ..report import Report
-from ..template import Template
+from ..template import Kind, Template
 from .settle import _instances, _name
 
 
@@ -67,11 +68,18 @@ def _row_cut_short(doc: Document, ti: int, ri: int) -> bool:
     return filled(rows[ri]) < filled(rows[ri - 1])
 
 
+def _ends_with_line_break(doc: Document) -> bool:
+    """A text document whose last line is empty ended with a line break: the page was cut after
+    a whole line, so its last token is whole (the row it ends may still be cut short)."""
+    return doc.format == "text" and bool(doc.lines) and not doc.lines[-1].text
+
+
 def distrust_cut_token(doc: Document, report: Report, tpl: Template) -> None:
     pos = last_token(doc)
     if pos is None:
         return
     whole_row = _row_cut_short(doc, pos[0], pos[1])
+    token_whole = _ends_with_line_break(doc)
     for table in tpl.tables:
         cells = report.tables[table.key]
         hit = [(row, col, v) for row, cols in cells.items() for col, v in cols.items()
@@ -92,6 +100,11 @@ def distrust_cut_token(doc: Document, report: Report, tpl: Template) -> None:
                 continue
             if v.value is not None and v.status != "inferred" and _confirmed(cells, (row, col), instances, v.value):
                 continue  # the identities confirm the number as read
+            if not whole_row and v.status in ("read", "blank") and v.cell == pos:
+                if token_whole:
+                    continue  # the page broke after the whole line
+                if v.value == 0 and v.raw.strip() == "0" and table.column(col).kind is not Kind.MONEY:
+                    continue  # no count is written with a leading 0: a lone 0 is whole
             cut.append((row, col, v))
         for row, col, v in cut:
             v.value, v.status = None, ("doubtful" if v.status in ("read", "doubtful", "inferred") else "missing")
