@@ -47,6 +47,10 @@ def codes(report):
         ("place_only.txt", "青禾区", "compiled", 1, 2022, "body"),
         # a flip-book page header names the document: "Page 3 - 2021年报_某局"
         ("flipbook.txt", "青禾县审计局", "title", 1, 2021, "body"),
+        # a title without 政府 (…信息公开工作年度报告) and no year; the period gives the year
+        ("no_year_title.txt", "青禾县林业局", "title", 2, 2020, "period"),
+        # a menu item that looks like a title (no organ, no year) gives way to the real title
+        ("menu_item.txt", "青禾县柳溪乡", "title", 6, 2022, "title"),
         # words glued in front of the name inside 《》 are dropped
         ("quoted_report_name.txt", "柳溪镇人民政府", "compiled", 1, 2023, "period"),
     ],

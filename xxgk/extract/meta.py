@@ -33,7 +33,7 @@ _TITLE_HINT = re.compile(r"(?:政府信息公开|政务公开|信息公开).{0,1
 _TITLE_AGENCY = (
     re.compile(r"^(?P<agency>.+?)(?:关于)?" + _YEAR + r"年度?(?:的)?(?:本级)?(?:政府信息公开|政务公开|信息公开)"),
     re.compile(r"^" + _YEAR + r"年度?(?P<agency>.+?)(?:本级)?(?:政府信息公开|政务公开|信息公开)"),
-    re.compile(r"^(?P<agency>.+?)(?:政府信息公开|政务公开)工作(?:年度)?报告"),
+    re.compile(r"^(?P<agency>.+?)(?:政府信息公开|政务公开|信息公开)工作(?:年度)?报告"),
 )
 _PERIOD = (
     re.compile(r"统计(?:期限|期间|时限|时段|数据|周期|时间)?[^。]{0,16}?" + _YEAR + r"年0?1月0?1日"),
@@ -80,7 +80,7 @@ _OFFICE_OF = re.compile(
 _PARTY_OFFICE = re.compile(r"(?:党政综合办公室|党政办公室|党政综合办|党政办|综合办公室|综合办|党政综合服务中心)$")
 _E_VERSION = re.compile(r"(?:栏|栏目|专栏|网站|网)中?的?[“\"「『](?P<agency>[^“”\"」』]{2,30})[”\"」』](?:板块|栏目|专栏|子栏目|频道)")
 _PUBLISHER = re.compile(
-    r"(?:^|\|)(?:发布机构|信息来源|来源|发文机关|发布单位|发布部门)[:：]?\|?"
+    r"(?:(?:^|\|)(?:发布机构|信息来源|来源|发文机关|发布单位|发布部门)[:：]?|(?:发布机构|信息来源|发文机关|发布单位)[:：])\|?"
     r"(?P<agency>" + _NAME + r"{2,30}?)(?:\||发布时间|时间|日期|作者|浏览|点击|$)"
 )
 _YEAR_IN_TEXT = re.compile(_YEAR + r"年")
@@ -132,7 +132,7 @@ def _plausible(name: str, strict: bool) -> str | None:
         return None  # a fragment; a two-character township (螅镇) is a name
     if _BARE.match(name) or any(w in name for w in _SITE_WORDS) or any(w in name for w in _NOT_NAME):
         return None
-    if re.search(r"[\d,，。:：;；!?！？/\\<>《》“”\"【】\[\]]", name):
+    if re.search(r"[\d,，。:：;；!?！？/\\<>《》“”\"【】\[\]•·●◆■▪◇※►▶*#@&$%^=+~]", name):
         return None
     if "(" in name or ")" in name:  # a place in parentheses, 中国(福建)自由贸易试验区: balanced, Chinese
         if not re.fullmatch(r"[^()]+(?:\([\u4e00-\u9fff]{1,8}\)[^()]*)+", name):
@@ -167,6 +167,7 @@ def _title_in_line(text: str) -> str | None:
         if not cells:
             return None
         text = cells[0]
+    text = re.sub(r"^\s*[•·●◆■▪◇○◎※►▶*]+\s*", "", text)  # a list bullet
     text = re.sub(r"^\s*(?:标\s*题|题\s*名|名\s*称)\s*[:：]?\s*", "", text)
     text = re.sub(r"^\s*(?:Page|P\.|第)\s*\d{1,4}\s*页?\s*[-—_|:：]\s*", "", text)  # a flip-book page header
     if _BREADCRUMB.search(fold(text)):
@@ -189,8 +190,11 @@ def _title_in_line(text: str) -> str | None:
 
 
 def find_title(doc: Document) -> tuple[str | None, int | None]:
+    """The report's title and its line: the first title-like line in the first 25 — unless it names
+    neither organ nor year (a menu item: 部门信息公开工作年度报告) and a later one names both."""
     seen = 0
     prev_short: str | None = None
+    first: tuple[str, int] | None = None
     for line in doc.lines:
         f = fold(line.text)
         if not f:
@@ -208,10 +212,18 @@ def find_title(doc: Document) -> tuple[str | None, int | None]:
                 joined = prev_short + title  # a title broken after the agency name
                 if agency_from_title(joined):
                     title = joined
-            return re.sub(r"\s+", " ", title), line.no
+            title = re.sub(r"\s+", " ", title)
+            if first is None:
+                if agency_from_title(title) or _YEAR_IN_TEXT.search(fold(title)):
+                    return title, line.no
+                first = (title, line.no)
+            elif agency_from_title(title) and _YEAR_IN_TEXT.search(fold(title)):
+                return title, line.no
+            prev_short = None
+            continue
         short = len(f) <= 30 and not line.in_table and not _BREADCRUMB.search(f) and not re.search(r"[:：【】|]", f)
         prev_short = line.text.strip() if short else None
-    return None, None
+    return first if first else (None, None)
 
 
 def agency_from_title(title: str) -> str | None:
