@@ -37,6 +37,8 @@ def codes(report):
         ("glued_words.txt", "松涧街道办事处", "opening", 2, 2020, "body"),
         ("alias_contact.txt", "中国(青禾)自由贸易试验区东岭片区管理委员会", "contact", 1, 2022, "body"),
         ("page_title.html", "青禾县柳溪镇", "page_title", 1, 2023, "page_title"),
+        # a Traditional mirror's <title>, annotated with pinyin
+        ("traditional_page_title.html", "青禾县林业局", "page_title", 1, 2022, "page_title"),
         # the organ opens the first sentence; the contact line (address in parentheses) names it in full
         ("organ_first.txt", "青禾县松涧镇人民政府", "contact", 2, 2021, "body"),
         ("subtitle.txt", "区数据局", "title", 2, 2025, "title"),
