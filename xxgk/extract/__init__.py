@@ -68,11 +68,17 @@ def _prose(doc: Document, sections) -> list[tuple[int, str, int | None]]:
     heading_lines = {s.line for s in sections}
     out = []
     k, current = 0, None
+    nxt = starts[0][0] if starts else None  # the line where the next section starts
     for line in doc.lines:
-        while k < len(starts) and starts[k][0] <= line.no:
-            current = starts[k][1]
-            k += 1
-        if line.in_table or line.no in heading_lines or not line.text.strip():
+        no = line.no
+        if nxt is not None and no >= nxt:
+            while k < len(starts) and starts[k][0] <= no:
+                current = starts[k][1]
+                k += 1
+            nxt = starts[k][0] if k < len(starts) else None
+        if line.in_table or no in heading_lines:
             continue
-        out.append((line.no, line.text.strip(), current))
+        text = line.text.strip()
+        if text:
+            out.append((no, text, current))
     return out
