@@ -211,11 +211,6 @@ class Report:
             }
         out["meta"]["template_detected"] = self.template_detected
         out["meta"]["years"] = {"title": self.meta.title_year, "period": self.meta.period_year, "body": self.meta.body_year}
-        m = self.meta
-        out["meta"]["sources"] = {
-            "agency": {"source": m.agency_source, "line": m.agency_line} if m.agency_source else None,
-            "year": {"source": m.year_source, "line": m.year_line} if m.year_source else None,
-        }
         return out
 
     def dumps(self, **kw) -> str:
