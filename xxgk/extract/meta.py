@@ -357,7 +357,7 @@ def _candidates(doc: Document, head: list[tuple[int, str]], meta: Meta, title_so
                         break
                 if "compiled" in done:
                     break
-        if "opening" not in done:
+        if "opening" not in done and (f[:1] in "2二在按" or "根据" in f or "依据" in f or "依照" in f):
             for rx in _OPENING:
                 m = rx.search(f)
                 if m:
