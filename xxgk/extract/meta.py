@@ -101,7 +101,7 @@ _ORGAN_END = re.compile(
 )
 _TRAIL = re.compile(r"(?:关于|的|本级|本机关)+$")
 _FLIPBOOK = re.compile(r"^\s*(?:Page|P\.)\s*\d{1,4}\s*[-—]\s*(.{2,80})$")
-_COMPILED_WORDS = ("编制", "公布", "发布", "现将", "制作", "编写", "公开")
+_COMPILED_GATE = re.compile("编制|公布|发布|现将|制作|编写|公开")
 _RELATIVE = "区县市州旗盟省镇乡"  # a name that starts with a bare level word is relative: 区农业农村局
 _RANK = ("title", "compiled", "opening", "page_title", "file_name", "e_version", "contact", "publisher")
 
@@ -347,7 +347,7 @@ def _candidates(doc: Document, head: list[tuple[int, str]], meta: Meta, title_so
     for no, f in head[:40]:
         if no == meta.title_line:
             continue
-        if "compiled" not in done and any(w in f for w in _COMPILED_WORDS):
+        if "compiled" not in done and _COMPILED_GATE.search(f):
             for rx in _COMPILED:
                 for m in rx.finditer(f):
                     agency = plausible_agency(_PARTY_OFFICE.sub("", m.group("agency")))
@@ -413,6 +413,11 @@ def _candidates(doc: Document, head: list[tuple[int, str]], meta: Meta, title_so
 def _choose_agency(meta: Meta, doc: Document, head, title_source, page_title, file_stem) -> None:
     """The best-ranked statement; unless it is the title's, a fuller statement of the same organ
     elsewhere (古塔镇 beside 榆阳区古塔镇人民政府) completes it."""
+    if meta.title and title_source == "title":  # the common case: the title names it, nothing else counts
+        named = agency_from_title(meta.title)
+        if named and named[:1] not in _RELATIVE:
+            meta.agency, meta.agency_source, meta.agency_line = named, "title", meta.title_line
+            return
     cands = _candidates(doc, head, meta, title_source, page_title, file_stem)
     if not cands:
         return
