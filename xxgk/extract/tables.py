@@ -586,10 +586,11 @@ def _money(tpl: Template, values, units, result: TableRead) -> None:
                 if v.value is None or v.raw is None:
                     continue
                 raw = fold(v.raw)
-                stated = "万元" if raw.endswith("万元") else "元" if raw.endswith("元") else units.get((table.key, col.id))
+                own = "万元" if raw.endswith("万元") else "元" if raw.endswith("元") else None
+                stated = own or units.get((table.key, col.id))
                 guessed = False
-                if stated is None and col.unit == "万元" and isinstance(v.value, int) and v.value >= _BARE_YUAN:
-                    stated, guessed = "元", True
+                if own is None and (stated or col.unit) == "万元" and isinstance(v.value, int) and v.value >= _BARE_YUAN:
+                    stated, guessed = "元", True  # 15000000 under a 万元 header: yuan, by its size
                 if stated is None or stated == col.unit:
                     continue
                 number = Decimal(v.value)

@@ -73,9 +73,21 @@ def read_text(text: str, *, encoding: str | None = None) -> Document:
     i, n = 0, len(raw_lines)
     while i < n:
         k = kinds[i]
-        if k in ("tsv", "pipe"):
+        if k == "pipe" or (k == "cell" and "|" in raw_lines[i]):
+            j = _pipe_run(raw_lines, kinds, i)
+            if _is_stream(raw_lines, kinds, i, j):
+                doc.tables.append(_pipe_stream(raw_lines, kinds, i, j))
+                layouts.add("pipe-cells")
+            elif k == "pipe":
+                j = _tsv_run(kinds, i, k)
+                doc.tables.append(_delimited_table(raw_lines, i, j, "|"))
+                layouts.add(k)
+            else:
+                i += 1
+                continue
+        elif k == "tsv":
             j = _tsv_run(kinds, i, k)
-            doc.tables.append(_delimited_table(raw_lines, i, j, "\t" if k == "tsv" else "|"))
+            doc.tables.append(_delimited_table(raw_lines, i, j, "\t"))
             layouts.add(k)
         elif k == "tabcell":
             j = _tabcell_run(raw_lines, kinds, i)
@@ -107,6 +119,81 @@ def _tsv_run(kinds: list[str], i: int, kind: str) -> int:
             last = j
         j += 1
     return last + 1
+
+
+def _piped(raw: str, kind: str) -> bool:
+    return "|" in raw and kind in ("pipe", "cell")
+
+
+def _pipe_run(raw: list[str], kinds: list[str], i: int) -> int:
+    """End (exclusive) of a run of lines holding `|`; blank lines, furniture and a short line
+    between two such lines (a cell whose `|` went to the next line) may sit inside."""
+    j, last, n = i, i, len(kinds)
+    while j < n:
+        k = kinds[j]
+        if _piped(raw[j], k):
+            last = j
+        elif k in ("blank", "furniture"):
+            pass
+        elif k == "cell":
+            nxt = j + 1
+            while nxt < n and kinds[nxt] == "blank":
+                nxt += 1
+            if nxt >= n or not _piped(raw[nxt], kinds[nxt]) or not raw[nxt].lstrip().startswith("|"):
+                break  # a cell awaiting its closing | is followed by a line that starts with one
+        else:
+            break
+        j += 1
+    return last + 1
+
+
+def _is_stream(raw: list[str], kinds: list[str], i: int, j: int) -> bool:
+    """A run is a cell stream (rather than rows of `| a | b |`) when some line holds a single
+    cell and its `|`, only `|`s, or a cell with no `|` at all."""
+    single = pipes = values = 0
+    for no in range(i, j):
+        line = raw[no]
+        pipes += line.count("|")
+        if kinds[no] == "cell":
+            single += 1
+        if any(ch.isdigit() for ch in line):
+            values += 1
+    return single > 0 and pipes >= 4 and values > 0
+
+
+def _pipe_stream(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
+    """Cells each closed by `|`, in any line breaking: `规章 |`, `0 |`, `|||` (three merged
+    slots), `行政规范性文件` then `|` on the next line.  When the run's first line starts with `|`
+    every row opens with one (`| 规章 | 0 |`, or `|` alone on a line with the cells below it)."""
+    first = next(no for no in range(i, j) if raw[no].strip())
+    openers = raw[first].strip().startswith("|")
+    rows: list[Row] = []
+    cells: list[Cell] = []
+    text, start = "", None
+    for no in range(i, j):
+        if kinds[no] in ("blank", "furniture"):
+            continue
+        s = raw[no].strip()
+        if openers and s.startswith("|") and not text:
+            if cells:
+                rows.append(Row(cells))
+                cells = []
+            s = s[1:]
+        parts = s.split("|")
+        for part in parts[:-1]:
+            part = part.strip()
+            cells.append(Cell(text + part, line=start if text else no + 1))
+            text, start = "", None
+        tail = parts[-1].strip()
+        if tail:
+            if not text:
+                start = no + 1
+            text += tail
+    if text:
+        cells.append(Cell(text, line=start))
+    if cells:
+        rows.append(Row(cells))
+    return Table(rows, first_line=i + 1, last_line=j, rows_known=openers, padded=True, slotted=True)
 
 
 def _delimited_table(raw: list[str], i: int, j: int, sep: str) -> Table:
