@@ -122,6 +122,8 @@ def cell_value(text: str) -> CellValue:
     if s in BLANK_MARKS:
         return _BLANK
     s = _UNIT_SUFFIX.sub("", s) if len(s) > 1 else s
+    if s.startswith("--") and s[2:3].isdigit():
+        s = s[1:]  # "--253": a minus sign typed twice
     m = _NUMBER.match(s)
     if not m:
         return _TEXT

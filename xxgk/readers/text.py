@@ -47,6 +47,8 @@ def _kind(raw: str) -> str:
     if raw.count("|") >= 2 and not _PIPE_SEPARATOR.match(raw):
         return "pipe"
     stripped = raw.strip()
+    if stripped.endswith("|") and len(stripped) <= 4 * _MAX_CELL:
+        return "cell"  # a cell closed by | (web page → text), however long its note in brackets
     if len(stripped) > 3 * _MAX_CELL or stripped.endswith(_SENTENCE_END):
         return "prose"
     if len(stripped) <= _MAX_CELL or len(fold(stripped)) <= _MAX_CELL:
@@ -73,7 +75,7 @@ def read_text(text: str, *, encoding: str | None = None) -> Document:
     i, n = 0, len(raw_lines)
     while i < n:
         k = kinds[i]
-        if k == "pipe" or (k == "cell" and "|" in raw_lines[i]):
+        if k == "pipe" or (k == "cell" and ("|" in raw_lines[i] or _before_pipe(raw_lines, kinds, i))):
             j = _pipe_run(raw_lines, kinds, i)
             if _is_stream(raw_lines, kinds, i, j):
                 doc.tables.append(_pipe_stream(raw_lines, kinds, i, j))
@@ -123,6 +125,14 @@ def _tsv_run(kinds: list[str], i: int, kind: str) -> int:
 
 def _piped(raw: str, kind: str) -> bool:
     return "|" in raw and kind in ("pipe", "cell")
+
+
+def _before_pipe(raw: list[str], kinds: list[str], i: int) -> bool:
+    """A cell whose closing `|` stands alone on the next line."""
+    nxt = i + 1
+    while nxt < len(kinds) and kinds[nxt] == "blank":
+        nxt += 1
+    return nxt < len(kinds) and kinds[nxt] == "cell" and raw[nxt].strip().startswith("|")
 
 
 def _pipe_run(raw: list[str], kinds: list[str], i: int) -> int:
@@ -272,6 +282,8 @@ def _cell_run(raw: list[str], kinds: list[str], i: int) -> int | None:
     last = i
     cells = values = 0
     while j < len(kinds) and kinds[j] in ("cell", "blank", "furniture"):
+        if kinds[j] == "cell" and ("|" in raw[j] or _before_pipe(raw, kinds, j)):
+            break  # cells closed by | start here: a stream of their own
         if kinds[j] == "cell":
             cells += 1
             last = j

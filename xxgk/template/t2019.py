@@ -28,7 +28,7 @@ ACTIVE = Table(
     ),
     rows=(
         Row("regulations", "规章", ("规章",), _DOCS, group="art20_1"),
-        Row("normative_documents", "规范性文件", ("规范性文件",), _DOCS, group="art20_1"),
+        Row("normative_documents", "规范性文件", ("规范性文件", "规范性档案"), _DOCS, group="art20_1"),
         Row("licensing", "行政许可", ("行政许可",), _ITEMS, group="art20_5"),
         Row(
             "other_services",
