@@ -32,6 +32,25 @@ _FURNITURE = re.compile(
 )
 
 
+# a table row a PDF flip-book or a copied web table left separated by spaces:
+# "四、结转下年度继续办理 0 0 0 0 0 0 0", or a bare row "0 0 0 … 0"
+_SPACED_NUMBER = re.compile(r"^[-+]?\d{1,12}(?:,\d{3})*(?:\.\d+)?$")
+
+
+def _spaced(raw: str) -> str | None:
+    """The line as tab-separated cells when it is a label and/or a run of space-separated numbers."""
+    if "\t" in raw or "|" in raw or len(raw) > 200:
+        return None
+    words = raw.split()
+    k = len(words)
+    while k > 0 and _SPACED_NUMBER.match(words[k - 1]):
+        k -= 1
+    nums, label = words[k:], " ".join(words[:k])
+    if len(nums) < (3 if label else 5) or len(label) > 40 or label[-1:].isdigit():
+        return None
+    return "\t".join(([label] if label else []) + nums)
+
+
 def _kind(raw: str) -> str:
     """Classify one raw line: blank, tsv, pipe, tabcell, cell (short) or prose."""
     if not raw.strip():
@@ -68,6 +87,10 @@ def read_text(text: str, *, encoding: str | None = None) -> Document:
         if kind == "cell" and len(raw) <= 80 and _FURNITURE.match(raw.strip()):
             kind = "furniture"
         lines.append(Line(i + 1, raw.rstrip(" \t\u3000") if kind != "tsv" else raw.rstrip()))
+        if kind in ("cell", "prose") and " " in raw.strip():
+            cells = _spaced(raw)
+            if cells is not None:
+                raw_lines[i], kind = cells, "tsv"
         kinds.append(kind)
 
     doc = Document(lines=lines, format="text", encoding=encoding)
