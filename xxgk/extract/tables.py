@@ -188,8 +188,8 @@ def stream(doc: Document, tpl: Template) -> tuple[list[Occurrence], dict[tuple[s
                 ):
                     continue  # the label's second line (a narrow cell wrapped)
                 close()
-            if known and cur is not None and (cur.tokens or sum(1 for c in cells if c.text.strip()) > 1):
-                close()  # the row ended; only a label alone on its row takes the next row's numbers
+            if known and cur is not None and (cur.tokens or sum(1 for c in cells if c.text.strip()) > 3):
+                close()  # the row ended; a label ending a row of labels takes the next row's numbers
         close()
     if out:
         last = out[-1]
@@ -353,6 +353,8 @@ def _by_grid(occ: Occurrence, tpl: Template, faithful: set[int]) -> list[Token] 
         return None
     width, label_col, slots = pat
     toks = occ.tokens
+    if occ.slotted and len(toks) > len(slots) and not any(t.cell.text.strip() for t in toks[len(slots):]):
+        toks = toks[: len(slots)]  # the empty slots that open the next printed row
     if len(toks) != len(slots):
         return None
     out = []

@@ -233,8 +233,8 @@ def _delimited_table(raw: list[str], i: int, j: int, sep: str) -> Table:
     rows = []
     for no in range(i, j):
         line = raw[no]
-        if not line.strip() or _FURNITURE.match(line.strip()):
-            continue
+        if not line.strip() or (sep not in line and _FURNITURE.match(line.strip())):
+            continue  # ("—\t6\t—" is a row with two blanks, not a page number)
         if sep == "|":
             if _PIPE_SEPARATOR.match(line):
                 continue

@@ -13,7 +13,10 @@ from .. import template as T
 from ..form import grids
 from . import SynthReport
 
-LAYOUTS = ("tsv", "pdf", "tab-cell", "cells", "pipe")
+# layout name → writer(grid rows, rng, repeat_header) → lines; a new layout is one entry here
+LAYOUTS = ("tsv", "pdf", "tab-cell", "cells", "pipe", "pipe-cells", "pipe-open", "label-line")
+# written but not yet read back exactly (rows of one or two numbers, blank marks): see docs/tables.md
+EXTRA_LAYOUTS = ("spaced",)
 HEADINGS = ("一、", "1、", "1.", "（一）", "")
 _CN = "一二三四五六"
 
@@ -75,18 +78,81 @@ def _cells(grid, rng, repeat_header: str | None = None) -> list[str]:
     return out
 
 
+def _pipe_cells(grid, rng) -> list[str]:
+    """A web page turned into text: every cell on its own line closed by ` |`, the slots of a
+    merged cell as a line of `|`s (`||`, `|||`), now and then a cell's `|` on the next line."""
+    out = []
+    for row in grid:
+        k = 0
+        while k < len(row):
+            cell = row[k]
+            if not cell and out and out[-1].strip(" |") == "" and out[-1].strip():
+                out[-1] += "|"  # a run of empty slots: one line of |s
+            elif not cell:
+                out.append("|")
+            elif rng.random() < 0.1:
+                out += [cell, "|"]
+            else:
+                out.append(f"{cell} |")
+            k += 1
+    return out
+
+
+def _pipe_open(grid, rng) -> list[str]:
+    """Every row opened by a line holding only `|`, each cell on its own line ending in ` | `,
+    the empty slots of merged cells appended to the cell before them (`第二十条第(一)项  | |||`)."""
+    out = []
+    for row in grid:
+        out.append("| ")
+        for cell in row:
+            if cell or len(out) and out[-1] == "| ":
+                out.append(f" {cell}  | ")
+            else:
+                out[-1] += "|"
+    return out
+
+
+def _label_line(grid, rng) -> list[str]:
+    """Tab-separated rows whose row label stands on a line of its own, its numbers on the next."""
+    out = []
+    for row in grid:
+        cells = [c for c in row if c]
+        values = [c for c in cells if _is_value(c)]
+        if len(values) >= 3 and not _is_value(cells[0]) and cells[-len(values):] == values and len(values) < len(cells):
+            out.append("\t".join(cells[: len(cells) - len(values)]))
+            out.append("\t".join(values))
+        else:
+            out.append("\t".join(row))
+    return out
+
+
+def _spaced(grid, rng) -> list[str]:
+    """A PDF flip-book's text: each row's cells separated by spaces."""
+    return [" ".join(c for c in row if c) for row in grid]
+
+
+def _is_value(cell: str) -> bool:
+    return cell.lstrip("+-").replace(".", "", 1).isdigit() or cell in BLANK_MARKS
+
+
 def _table(grid, layout: str, rng, repeat_header=None) -> list[str]:
-    if layout == "tsv":
-        return _tsv(grid, rng)
-    if layout == "pdf":
-        return _tsv(grid, rng, pdf=True)
-    if layout == "pipe":
-        return _pipe(grid)
-    if layout == "tab-cell":
-        return _tabcell(grid, rng)
-    if layout == "cells":
-        return _cells(grid, rng, repeat_header)
-    raise ValueError(layout)
+    writer = WRITERS.get(layout)
+    if writer is None:
+        raise ValueError(layout)
+    return writer(grid, rng, repeat_header)
+
+
+WRITERS = {
+    "tsv": lambda g, rng, rh: _tsv(g, rng),
+    "pdf": lambda g, rng, rh: _tsv(g, rng, pdf=True),
+    "pipe": lambda g, rng, rh: _pipe(g),
+    "tab-cell": lambda g, rng, rh: _tabcell(g, rng),
+    "cells": lambda g, rng, rh: _cells(g, rng, rh),
+    "pipe-cells": lambda g, rng, rh: _pipe_cells(g, rng),
+    "pipe-open": lambda g, rng, rh: _pipe_open(g, rng),
+    "label-line": lambda g, rng, rh: _label_line(g, rng),
+    "spaced": lambda g, rng, rh: _spaced(g, rng),
+}
 
 
 BLANK_MARKS = ("", "/", "—", "-", "无")
@@ -105,8 +171,8 @@ def write(
         rng = random.Random(rng)
     if blank is None:
         blank = rng.choice(BLANK_MARKS)
-    if layout in ("cells", "pdf") and not blank:
-        blank = "/"
+    if layout in ("cells", "pdf", "label-line", "spaced") and not blank:
+        blank = "/"  # these layouts cannot show an empty cell
     tpl = T.get(rep.template)
     heading = heading if heading is not None else rng.choice(HEADINGS)
 
