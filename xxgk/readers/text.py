@@ -55,6 +55,8 @@ def _kind(raw: str) -> str:
     """Classify one raw line: blank, tsv, pipe, tabcell, cell (short) or prose."""
     if not raw.strip():
         # a lone tab is an empty cell of the tab-cell layout, not a blank line
+        if raw.count("\t") >= 2:
+            return "tsv"  # a table row whose every cell is empty (a draft's blank row)
         return "tabcell" if raw.rstrip(" \u3000") == "\t" else "blank"
     if "\t" in raw:
         body = raw.lstrip("\t")
@@ -207,6 +209,8 @@ def _pipe_stream(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
         if kinds[no] in ("blank", "furniture"):
             continue
         s = raw[no].strip()
+        if "-" in s and _PIPE_SEPARATOR.match(s):
+            continue  # a Markdown separator |---|---|
         if openers and s.startswith("|") and not text:
             if cells:
                 rows.append(Row(cells))
@@ -233,7 +237,7 @@ def _delimited_table(raw: list[str], i: int, j: int, sep: str) -> Table:
     rows = []
     for no in range(i, j):
         line = raw[no]
-        if not line.strip() or (sep not in line and _FURNITURE.match(line.strip())):
+        if sep not in line and (not line.strip() or _FURNITURE.match(line.strip())):
             continue  # ("—\t6\t—" is a row with two blanks, not a page number)
         if sep == "|":
             if _PIPE_SEPARATOR.match(line):
