@@ -107,3 +107,8 @@ def unit_converted(report: Report):
 @rule("UNIT_INFERRED", Severity.WARNING, "金额未注明单位且按模板单位数额过大，已推定单位并折合，请核实", group="reader")
 def unit_inferred(report: Report):
     yield from notes(report, "UNIT_INFERRED")
+
+
+@rule("ROWS_BY_ORDER", Severity.INFO, "分组下各行名称缺失，数字按表格固定行序读入", group="reader")
+def rows_by_order(report: Report):
+    yield from notes(report, "ROWS_BY_ORDER")

@@ -121,6 +121,7 @@ def stream(doc: Document, tpl: Template) -> tuple[list[Occurrence], dict[tuple[s
     heads = header_index(tpl.id)
     any_header = frozenset(k for names in heads.exact.values() for k in names) | {"信息内容"}
     parts = {fold(p): r.id for t in tpl.tables for r in t.rows for p in r.parts}
+    groups = _groups(tpl.id)
     units: dict[tuple[str, str], str] = {}
     out: list[Occurrence] = []
     cur: Occurrence | None = None
@@ -164,6 +165,13 @@ def stream(doc: Document, tpl: Template) -> tuple[list[Occurrence], dict[tuple[s
                         hit, part = ("active", parent), parent
                 if hit is None:
                     hit = index.match(text)
+                if hit is None and known is False or hit is None and slotted:
+                    grp = groups.get(strip_numbering(f))
+                    if grp is not None:  # a group label: its rows' own labels may be lost
+                        close()
+                        cur = Occurrence(grp[0], grp[1], [], cell.line, ci, len(cells), table.padded, slotted=slotted,
+                                         label=text.strip(), rows_known=known, doc_table=ti)
+                        continue
                 if hit is not None:
                     close()
                     if part is None:
@@ -198,6 +206,20 @@ def stream(doc: Document, tpl: Template) -> tuple[list[Occurrence], dict[tuple[s
         if end is not None and all(not line.text.strip() for line in doc.lines[end:]):
             last.last = True
     return out, units
+
+
+@lru_cache(maxsize=None)
+def _groups(template_id: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Folded label of a printed group whose members are rows (（三）不予公开 …) → (table, its rows)."""
+    tpl = get(template_id)
+    out = {}
+    for table in tpl.tables:
+        for g in table.groups:
+            rows = tuple(r.id for r in table.rows if r.group == g.id)
+            if len(rows) > 1 and table.key == "requests":
+                for k in g.keys:
+                    out[fold(k)] = (table.key, rows)
+    return out
 
 
 def _note_header(texts: list[str], heads, header: dict[str, dict[str, int]], units) -> bool:
@@ -343,6 +365,22 @@ def _faithful(occurrences: list[Occurrence], tpl: Template) -> set[int]:
     return {ti for ti, ok in good.items() if ok}
 
 
+def _exact(occurrences: list[Occurrence], tpl: Template) -> set[int]:
+    """Padded document tables (at least three labelled rows) in which every labelled row holds
+    exactly as many fields after its label as the row has columns: no row has padding, so an
+    empty field at a row's edge is a blank cell too."""
+    count: dict[int, int] = {}
+    bad: set[int] = set()
+    for o in occurrences:
+        if not o.padded or len(o.rows) != 1 or o.part_of or not o.tokens:
+            continue
+        n = len(tpl.table(o.table).row(o.rows[0]).columns)
+        if len(o.tokens) != n:
+            bad.add(o.doc_table)
+        count[o.doc_table] = count.get(o.doc_table, 0) + 1
+    return {ti for ti, k in count.items() if k >= 3 and ti not in bad}
+
+
 def _by_grid(occ: Occurrence, tpl: Template, faithful: set[int]) -> list[Token] | None:
     """The run read slot by slot against the printed row — when the run is the printed row:
     its table is a stream of every slot, or a faithful copy of the printed grid."""
@@ -427,6 +465,7 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
             by_table.setdefault((o.table, o.tokens[0].pos[0]), []).append(o)
 
     faithful = _faithful(occurrences, tpl)
+    exact = _exact(occurrences, tpl)
     placed: set[tuple[str, str]] = set()
     pending: list[Occurrence] = []
     for occ in occurrences:
@@ -437,13 +476,19 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
             continue  # a label with no cells after it: a header or a label split from its row
         key = (occ.table, occ.rows[0])
         how = None
+        if len(occ.rows) > 1 and occ.table != "appeals":
+            _by_order(occ, table, slots, values, placed, result)
+            continue
         chosen = _by_grid(occ, tpl, faithful)
         if chosen is not None:
             how = "position"
         else:
             chosen = direct(occ.tokens, len(slots))
             if chosen is not None and occ.padded and _edge_blank(chosen):
-                chosen = None  # an empty field at the edge would become a blank: padding or blank? (settled below)
+                if occ.doc_table in exact and len(chosen) == len(occ.tokens):
+                    how = "position"  # every row of its table has exactly its cells: no padding anywhere
+                else:
+                    chosen = None  # an empty field at the edge would become a blank: padding or blank? (settled below)
         if chosen is None:
             pending.append(occ)
             continue
@@ -507,6 +552,26 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
         _sum_parts(tpl, subrows, values, placed, result)
     _money(tpl, values, units, result)
     return result
+
+
+def _by_order(occ: Occurrence, table: Table, slots, values, placed, result: TableRead) -> None:
+    """A group label followed by the numbers of all its rows, the rows' own labels lost: placed in
+    the printed order when the count is exact (and none of its rows was read by label)."""
+    if any((occ.table, r) in placed for r in occ.rows):
+        return
+    toks = [t for t in occ.tokens if t.cell.text.strip()]
+    same = len(toks) > len(slots) and all(t.is_number for t in toks) and len({t.value.number for t in toks}) == 1
+    if len(toks) != len(slots) and not same:
+        return  # (more cells than slots, all the same number: every alignment reads the same)
+    for r in occ.rows:
+        placed.add((occ.table, r))
+    for (r, c), tok in zip(slots, toks):
+        values[occ.table][r][c] = _value(tok, how="order")
+    result.notes.append((
+        "ROWS_BY_ORDER",
+        f"{table.name}「{occ.label}」下各行的名称缺失，{len(toks)}个数按表格固定的行序依次读入，请对照原件核实",
+        {"table": occ.table, "row": occ.rows[0], "line": occ.line},
+    ))
 
 
 def _cut(occ: Occurrence, slots, values, result: TableRead, table: Table, label: str, where) -> bool:
