@@ -298,7 +298,8 @@ def _appeals(doc: Document, tokens: list[Token], line) -> Occurrence:
         ti, ri = tokens[0].pos[:2]
         # a row of nothing but the 15 cells: no merged label can have left padding in it
         padded = len(doc.tables[ti].rows[ri].cells) != len(tokens) or len(tokens) != 5 * len(_APPEAL_ROWS)
-    return Occurrence("appeals", _APPEAL_ROWS, tokens, line, padded=padded)
+    slotted = bool(tokens) and doc.tables[tokens[0].pos[0]].slotted
+    return Occurrence("appeals", _APPEAL_ROWS, tokens, line, padded=padded, slotted=slotted)
 
 
 def _headerless_appeals(doc: Document, cells, sections) -> Occurrence | None:
@@ -485,7 +486,7 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
         else:
             chosen = direct(occ.tokens, len(slots))
             if chosen is not None and occ.padded and _edge_blank(chosen):
-                if occ.doc_table in exact and len(chosen) == len(occ.tokens):
+                if (occ.slotted or occ.doc_table in exact) and len(chosen) == len(occ.tokens):
                     how = "position"  # every row of its table has exactly its cells: no padding anywhere
                 else:
                     chosen = None  # an empty field at the edge would become a blank: padding or blank? (settled below)

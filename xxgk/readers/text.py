@@ -196,12 +196,32 @@ def _is_stream(raw: list[str], kinds: list[str], i: int, j: int) -> bool:
     return single > 0 and pipes >= 4 and values > 0
 
 
+_OPENED_ROW = re.compile(r"^\|\s*[^|\s]")
+
+
+def _opened(raw: list[str], kinds: list[str], i: int, j: int) -> bool:
+    """Rows open with `|`: a line starts `| cell`, or a line holding only `|` is followed by an
+    indented cell line (`| ⏎ 规章  | ⏎ 0  | `).  Otherwise every `|` closes a cell (`|||` = three)."""
+    for no in range(i, j):
+        line = raw[no]
+        if not line.startswith("|"):
+            continue
+        if _OPENED_ROW.match(line):
+            return True
+        if line.strip() == "|":
+            nxt = no + 1
+            while nxt < j and kinds[nxt] == "blank":
+                nxt += 1
+            if nxt < j and raw[nxt][:1].isspace() and raw[nxt].strip().strip("|"):
+                return True
+    return False
+
+
 def _pipe_stream(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
     """Cells each closed by `|`, in any line breaking: `规章 |`, `0 |`, `|||` (three merged
     slots), `行政规范性文件` then `|` on the next line.  When the run's first line starts with `|`
     every row opens with one (`| 规章 | 0 |`, or `|` alone on a line with the cells below it)."""
-    first = next(no for no in range(i, j) if raw[no].strip())
-    openers = raw[first].strip().startswith("|")
+    openers = _opened(raw, kinds, i, j)
     rows: list[Row] = []
     cells: list[Cell] = []
     text, start = "", None
@@ -209,9 +229,9 @@ def _pipe_stream(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
         if kinds[no] in ("blank", "furniture"):
             continue
         s = raw[no].strip()
-        if "-" in s and _PIPE_SEPARATOR.match(s):
+        if s.count("-") >= 3 and not s.strip("|:- "):
             continue  # a Markdown separator |---|---|
-        if openers and s.startswith("|") and not text:
+        if openers and raw[no].startswith("|") and not text:  # (an indented "  |" closes an empty cell)
             if cells:
                 rows.append(Row(cells))
                 cells = []
