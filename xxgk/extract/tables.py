@@ -143,7 +143,9 @@ def stream(doc: Document, tpl: Template) -> tuple[list[Occurrence], dict[tuple[s
             rows.insert(0, (-1, [pre]))
         for ri, cells in rows:
             texts = None
-            if known and any(fold(c.text) in any_header for c in cells):
+            if known and any(fold(c.text) in any_header for c in cells) and not any(
+                cell_value(c.text).kind == "number" for c in cells
+            ):
                 texts = [c.text for c in cells]
                 if _note_header(texts, heads, header, units):
                     close()
