@@ -384,11 +384,9 @@ def _exact(occurrences: list[Occurrence], tpl: Template) -> set[int]:
     return {ti for ti, k in count.items() if k >= 3 and ti not in bad}
 
 
-def _by_grid(occ: Occurrence, tpl: Template, faithful: set[int]) -> list[Token] | None:
-    """The run read slot by slot against the printed row — when the run is the printed row:
-    its table is a stream of every slot, or a faithful copy of the printed grid."""
-    if len(occ.rows) != 1 or occ.part_of or not (occ.slotted or occ.doc_table in faithful):
-        return None
+def _readings(occ: Occurrence, tpl: Template):
+    """The run read against the printed row with merged slots where the form has them, and with
+    them at the row's end (where some converters write a merged cell's spare `|`s)."""
     pat = patterns(tpl.id).get((occ.table, occ.rows[0]))
     if pat is None:
         return None
@@ -398,6 +396,53 @@ def _by_grid(occ: Occurrence, tpl: Template, faithful: set[int]) -> list[Token] 
         toks = toks[: len(slots)]  # the empty slots that open the next printed row
     if len(toks) != len(slots):
         return None
+    here = _read_slots(toks, slots)
+    n = slots.count("V")
+    at_end = _read_slots(toks, "V" * n + "P" * (len(slots) - n)) if "P" in slots else here
+    return here, at_end
+
+
+def _same(a: list[Token], b: list[Token]) -> bool:
+    return [(t.value.kind, t.value.number) for t in a] == [(t.value.kind, t.value.number) for t in b]
+
+
+def _conventions(occurrences: list[Occurrence], tpl: Template) -> dict[int, str]:
+    """Per slot stream, where its merged slots sit — decided by the rows only one way fits."""
+    votes: dict[int, set[str]] = {}
+    for o in occurrences:
+        if not o.slotted or len(o.rows) != 1 or o.part_of or o.table == "appeals":
+            continue
+        r = _readings(o, tpl)
+        if r is None:
+            continue
+        here, at_end = r
+        if here is not None and at_end is None:
+            votes.setdefault(o.doc_table, set()).add("here")
+        elif at_end is not None and here is None:
+            votes.setdefault(o.doc_table, set()).add("end")
+    return {ti: v.pop() for ti, v in votes.items() if len(v) == 1}
+
+
+def _by_grid(occ: Occurrence, tpl: Template, faithful: set[int], conventions: dict[int, str]) -> list[Token] | None:
+    """The run read slot by slot against the printed row — when the run is the printed row:
+    its table is a stream of every slot, or a faithful copy of the printed grid.  When the merged
+    slots could sit in place or at the row's end and the readings differ, the other rows of the
+    stream decide; if they cannot, position does not decide."""
+    if len(occ.rows) != 1 or occ.part_of or not (occ.slotted or occ.doc_table in faithful):
+        return None
+    r = _readings(occ, tpl)
+    if r is None:
+        return None
+    here, at_end = r
+    if here is None:
+        return at_end if occ.slotted else None
+    if at_end is not None and not _same(here, at_end):
+        way = conventions.get(occ.doc_table) if occ.slotted else "here"
+        return here if way == "here" else at_end if way == "end" else None
+    return here
+
+
+def _read_slots(toks: list[Token], slots: str) -> list[Token] | None:
     out = []
     for t, s in zip(toks, slots):
         if s == "P":
@@ -469,6 +514,7 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
 
     faithful = _faithful(occurrences, tpl)
     exact = _exact(occurrences, tpl)
+    conventions = _conventions(occurrences, tpl)
     placed: set[tuple[str, str]] = set()
     pending: list[Occurrence] = []
     for occ in occurrences:
@@ -482,7 +528,7 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
         if len(occ.rows) > 1 and occ.table != "appeals":
             _by_order(occ, table, slots, values, placed, result)
             continue
-        chosen = _by_grid(occ, tpl, faithful)
+        chosen = _by_grid(occ, tpl, faithful, conventions)
         if chosen is not None:
             how = "position"
         else:
