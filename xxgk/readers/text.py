@@ -174,7 +174,9 @@ def _pipe_run(raw: list[str], kinds: list[str], i: int) -> int:
             nxt = j + 1
             while nxt < n and kinds[nxt] == "blank":
                 nxt += 1
-            if nxt >= n or not _piped(raw[nxt], kinds[nxt]) or not raw[nxt].lstrip().startswith("|"):
+            if nxt >= n:
+                last = j  # the page stops inside the cell: keep what it holds
+            elif not _piped(raw[nxt], kinds[nxt]) or not raw[nxt].lstrip().startswith("|"):
                 break  # a cell awaiting its closing | is followed by a line that starts with one
         else:
             break
