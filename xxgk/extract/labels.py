@@ -84,6 +84,7 @@ class HeaderIndex:
     exact: dict[str, dict[str, str]]  # table key → folded key → column id
     order: dict[str, tuple[tuple[str, tuple[str, ...]], ...]]  # table key → (column id, folded keys) in order
     money: tuple[tuple[str, str, tuple[str, ...]], ...]  # (table key, column id, folded keys) of money columns
+    prefixes: dict[str, dict[str, tuple[str, ...]]]  # table key → short form → the columns it may start, in order
 
     def columns(self, key: str, texts: list[str]) -> dict[str, int]:
         """Column id → index among `texts` for the header cells of table `key` in one row."""
@@ -98,7 +99,7 @@ class HeaderIndex:
                 col = exact.get(without_notes(f))
             if col is None and 2 < len(f) < 8:
                 # a header cut short: the first column of those it starts, not yet seen, in order
-                col = next((c for c, keys in self.order[key] if c not in found and any(k.startswith(f) for k in keys)), None)
+                col = next((c for c in self.prefixes[key].get(f, ()) if c not in found), None)
             if col is not None and col not in found:
                 found[col] = ci
         return found
@@ -116,4 +117,14 @@ def header_index(template_id: str) -> HeaderIndex:
         exact[table.key] = {fold(k): c.id for c in table.columns for k in (c.label, *c.keys)}
         order[table.key] = tuple((c.id, tuple(fold(k) for k in (c.label, *c.keys))) for c in table.columns)
         money += [(table.key, c.id, tuple(fold(k) for k in (c.label, *c.keys))) for c in table.columns if c.unit]
-    return HeaderIndex(exact, order, tuple(money))
+    prefixes: dict[str, dict[str, tuple[str, ...]]] = {}
+    for key, cols in order.items():
+        pre: dict[str, list[str]] = {}
+        for col, keys in cols:
+            for k in keys:
+                for n in range(3, min(len(k), 8)):
+                    ids = pre.setdefault(k[:n], [])
+                    if col not in ids:
+                        ids.append(col)
+        prefixes[key] = {p: tuple(ids) for p, ids in pre.items()}
+    return HeaderIndex(exact, order, tuple(money), prefixes)

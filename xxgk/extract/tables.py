@@ -115,13 +115,53 @@ def _label_before(doc: Document, table) -> Cell | None:
     return Cell(text, line=doc.lines[k].no) if len(text) <= 60 else None
 
 
+class _Text:
+    """What a text cell is to the table reader, worked out once per distinct text."""
+
+    __slots__ = ("hit", "core", "header", "mark", "money", "group", "short")
+
+    def __init__(self, template_id: str, text: str):
+        f = fold(text)
+        self.core = strip_numbering(f)
+        self.hit = label_index(template_id).match(text)
+        self.header = f in _any_header(template_id)
+        self.mark = _GROUP_MARK in f  # 第二十条第（五）项: ends a list of sub-rows
+        self.money = f if "元" in f else None
+        self.group = _groups(template_id).get(self.core)
+        self.short = len(f) <= _CONTINUATION
+
+
+@lru_cache(maxsize=None)
+def _any_header(template_id: str) -> frozenset[str]:
+    heads = header_index(template_id)
+    return frozenset(k for names in heads.exact.values() for k in names) | {"信息内容"}
+
+
+@lru_cache(maxsize=None)
+def _parts(template_id: str) -> dict[str, str]:
+    tpl = get(template_id)
+    return {fold(p): r.id for t in tpl.tables for r in t.rows for p in r.parts}
+
+
+_TEXTS: dict[tuple[str, str], _Text] = {}
+
+
+def _text(template_id: str, text: str) -> _Text:
+    key = (template_id, text)
+    t = _TEXTS.get(key)
+    if t is None:
+        if len(_TEXTS) > 65536:
+            _TEXTS.clear()
+        t = _TEXTS[key] = _Text(template_id, text)
+    return t
+
+
 def stream(doc: Document, tpl: Template) -> tuple[list[Occurrence], dict[tuple[str, str], str]]:
     """The labelled rows of Tables 2 and 3, and the unit each money column's header states."""
-    index = label_index(tpl.id)
-    heads = header_index(tpl.id)
-    any_header = frozenset(k for names in heads.exact.values() for k in names) | {"信息内容"}
-    parts = {fold(p): r.id for t in tpl.tables for r in t.rows for p in r.parts}
-    groups = _groups(tpl.id)
+    tid = tpl.id
+    heads = header_index(tid)
+    parts = _parts(tid)
+    parents = set(parts.values())
     units: dict[tuple[str, str], str] = {}
     out: list[Occurrence] = []
     cur: Occurrence | None = None
@@ -136,66 +176,63 @@ def stream(doc: Document, tpl: Template) -> tuple[list[Occurrence], dict[tuple[s
     for ti, table in enumerate(doc.tables):
         header: dict[str, dict[str, int]] = {key: {} for key in heads.exact}
         known = table.rows_known
-        slotted = getattr(table, "slotted", False)
+        slotted = table.slotted
+        padded = table.padded
         rows = [(ri, row.cells) for ri, row in enumerate(table.rows)]
         pre = _label_before(doc, table)
-        if pre is not None and index.match(pre.text) is not None:
+        if pre is not None and _text(tid, pre.text).hit is not None:
             rows.insert(0, (-1, [pre]))
         for ri, cells in rows:
-            texts = None
-            if known and any(fold(c.text) in any_header for c in cells) and not any(
-                cell_value(c.text).kind == "number" for c in cells
-            ):
-                texts = [c.text for c in cells]
-                if _note_header(texts, heads, header, units):
+            vals = [cell_value(c.text) for c in cells]
+            if known:
+                numbers = False
+                heading = False
+                for c, v in zip(cells, vals):
+                    if v.kind == "number":
+                        numbers = True
+                        break
+                    if v.kind == "text" and not heading and _text(tid, c.text).header:
+                        heading = True
+                if heading and not numbers and _note_header([c.text for c in cells], heads, header, units):
                     close()
                     continue  # a header row (自然人 … 总计 / 信息内容 本年制发件数 …)
+            width = len(cells)
             for ci, cell in enumerate(cells):
                 if cell.spanned:
                     continue
-                text = cell.text
-                v = cell_value(text)
+                v = vals[ci]
                 if v.kind != "text":
                     if cur is not None:
                         cur.tokens.append(Token(v, cell, (ti, ri, ci)))
                     continue
-                f = fold(text)
+                text = cell.text
+                info = _text(tid, text)
                 hit = part = None
-                if parent is not None:
-                    core = strip_numbering(f)
-                    if parts.get(core) == parent:
-                        hit, part = ("active", parent), parent
+                if parent is not None and parts.get(info.core) == parent:
+                    hit, part = ("active", parent), parent
                 if hit is None:
-                    hit = index.match(text)
-                if hit is None and known is False or hit is None and slotted:
-                    grp = groups.get(strip_numbering(f))
-                    if grp is not None:  # a group label: its rows' own labels may be lost
-                        close()
-                        cur = Occurrence(grp[0], grp[1], [], cell.line, ci, len(cells), table.padded, slotted=slotted,
-                                         label=text.strip(), rows_known=known, doc_table=ti)
-                        continue
+                    hit = info.hit
+                if hit is None and info.group is not None and (not known or slotted):
+                    close()  # a group label: its rows' own labels may be lost
+                    grp = info.group
+                    cur = Occurrence(grp[0], grp[1], [], cell.line, ci, width, padded, slotted=slotted,
+                                     label=text.strip(), rows_known=known, doc_table=ti)
+                    continue
                 if hit is not None:
                     close()
                     if part is None:
-                        parent = hit[1] if hit[1] in parts.values() else None
-                    cur = Occurrence(hit[0], (hit[1],), [], cell.line, ci, len(cells), table.padded,
+                        parent = hit[1] if hit[1] in parents else None
+                    cur = Occurrence(hit[0], (hit[1],), [], cell.line, ci, width, padded,
                                      slotted=slotted, part_of=part, label=text.strip(), rows_known=known,
                                      doc_table=ti)
                     if known:
                         cur.header = dict(header[hit[0]])
                     continue
-                if _GROUP_MARK in f:
+                if info.mark:
                     parent = None
-                if "元" in f:
-                    _note_unit(f, heads, units)
-                if (
-                    cur is not None
-                    and not known
-                    and not cur.tokens
-                    and len(f) <= _CONTINUATION
-                    and f not in any_header
-                    and _GROUP_MARK not in f
-                ):
+                if info.money is not None:
+                    _note_unit(info.money, heads, units)
+                if cur is not None and not known and not cur.tokens and info.short and not info.header and not info.mark:
                     continue  # the label's second line (a narrow cell wrapped)
                 close()
             if known and cur is not None and (cur.tokens or sum(1 for c in cells if c.text.strip()) > 3):
@@ -264,7 +301,11 @@ _APPEAL_ROWS = ("reconsideration", "litigation_direct", "litigation_after_recons
 def _appeals_occurrence(doc: Document, sections=None) -> Occurrence | None:
     """Table 4: the run of numbers that follows its header (anchored at 行政复议 … 维持/审结),
     or, its header lost, the first run of numbers after section 四's heading."""
-    cells = list(_cells(doc))
+    first = next((ti for ti, t in enumerate(doc.tables) if any(
+        "复议" in c.text or "復議" in c.text for r in t.rows for c in r.cells)), None)
+    if first is None:
+        return _headerless_appeals(doc, list(_cells(doc)), sections)
+    cells = list(_cells(doc, first))
     start = None
     for k, (_, _, _, cell) in enumerate(cells):
         if "复议" not in cell.text and "復議" not in cell.text:
