@@ -380,8 +380,10 @@ def _headerless_appeals(doc: Document, cells, sections) -> Occurrence | None:
 
 # ---- values --------------------------------------------------------------------------------
 
-def _slots(table: Table, rows: tuple[str, ...]) -> list[Slot]:
-    return [(r, c) for r in rows for c in table.row(r).columns]
+@lru_cache(maxsize=None)
+def _slots(template_id: str, key: str, rows: tuple[str, ...]) -> tuple[Slot, ...]:
+    table = get(template_id).table(key)
+    return tuple((r, c) for r in rows for c in table.row(r).columns)
 
 
 def _value(tok: Token, status: str | None = None, how: str | None = None) -> Value:
@@ -538,8 +540,10 @@ def _aligned(occ: Occurrence, table: Table, siblings: list[Occurrence]) -> list[
 
 
 def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
-    values = {t.key: {r.id: {c: Value() for c in r.columns} for r in t.rows} for t in tpl.tables}
+    # cells are filled as they are decided; those never decided become Value() at the end
+    values: dict[str, dict[str, dict[str, Value]]] = {t.key: {r.id: {} for r in t.rows} for t in tpl.tables}
     result = TableRead(values)
+    tables = {t.key: t for t in tpl.tables}
     occurrences, units = stream(doc, tpl)
     subrows = [o for o in occurrences if o.part_of]
     if subrows:
@@ -559,9 +563,9 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
     placed: set[tuple[str, str]] = set()
     pending: list[Occurrence] = []
     for occ in occurrences:
-        table = tpl.table(occ.table)
+        table = tables[occ.table]
         result.found.add(occ.table)
-        slots = _slots(table, occ.rows)
+        slots = _slots(tpl.id, occ.table, occ.rows)
         if not occ.tokens or (not any(t.is_number for t in occ.tokens) and len(occ.tokens) < len(slots)):
             continue  # a label with no cells after it: a header or a label split from its row
         key = (occ.table, occ.rows[0])
@@ -582,17 +586,18 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
         if chosen is None:
             pending.append(occ)
             continue
-        new = {s: _value(tok, how=how if not tok.is_number else None) for s, tok in zip(slots, chosen)}
         if key in placed:
+            new = {s: _value(tok) for s, tok in zip(slots, chosen)}
             _note_duplicate(result, table, occ, values, new)
             continue
         placed.add(key)
-        for (r, c), v in new.items():
-            values[occ.table][r][c] = v
+        cells = values[occ.table]
+        for (r, c), tok in zip(slots, chosen):
+            cells[r][c] = _value(tok, how=how if not tok.is_number else None)
 
     for occ in pending:  # placements that need the identities, with the directly read rows known
-        table = tpl.table(occ.table)
-        slots = _slots(table, occ.rows)
+        table = tables[occ.table]
+        slots = _slots(tpl.id, occ.table, occ.rows)
         key = (occ.table, occ.rows[0])
         if key in placed:
             continue
@@ -641,6 +646,12 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
     if subrows:
         _sum_parts(tpl, subrows, values, placed, result)
     _money(tpl, values, units, result)
+    for t in tpl.tables:
+        rows = values[t.key]
+        for r in t.rows:
+            got = rows[r.id]
+            if len(got) != len(r.columns) or list(got) != list(r.columns):
+                rows[r.id] = {c: got.get(c) or Value() for c in r.columns}
     return result
 
 
@@ -739,8 +750,8 @@ def _money(tpl: Template, values, units, result: TableRead) -> None:
             for row in table.rows:
                 if col.id not in row.columns:
                     continue
-                v = values[table.key][row.id][col.id]
-                if v.value is None or v.raw is None:
+                v = values[table.key][row.id].get(col.id)
+                if v is None or v.value is None or v.raw is None:
                     continue
                 raw = fold(v.raw)
                 own = "万元" if raw.endswith("万元") else "元" if raw.endswith("元") else None
@@ -779,7 +790,7 @@ def _row_label(table: Table, occ: Occurrence) -> str:
 
 
 def _note_duplicate(result: TableRead, table: Table, occ: Occurrence, values, new) -> None:
-    old = {s: values[occ.table][s[0]][s[1]].value for s in new}
+    old = {s: getattr(values[occ.table][s[0]].get(s[1]), "value", None) for s in new}
     if all(old[s] == v.value for s, v in new.items()):
         return  # the same row printed again (a header repeated after a page break)
     result.notes.append((

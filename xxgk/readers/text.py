@@ -155,8 +155,6 @@ def _piped(raw: str, kind: str) -> bool:
 def _before_pipe(raw: list[str], kinds: list[str], i: int) -> bool:
     """A cell whose closing `|` stands alone on the next line."""
     nxt = i + 1
-    while nxt < len(kinds) and kinds[nxt] == "blank":
-        nxt += 1
     return nxt < len(kinds) and kinds[nxt] == "cell" and raw[nxt].strip().startswith("|")
 
 
@@ -172,8 +170,6 @@ def _pipe_run(raw: list[str], kinds: list[str], i: int) -> int:
             pass
         elif k == "cell":
             nxt = j + 1
-            while nxt < n and kinds[nxt] == "blank":
-                nxt += 1
             if nxt >= n:
                 last = j  # the page stops inside the cell: keep what it holds
             elif not _piped(raw[nxt], kinds[nxt]) or not raw[nxt].lstrip().startswith("|"):
@@ -191,7 +187,7 @@ def _is_stream(raw: list[str], kinds: list[str], i: int, j: int) -> bool:
     for no in range(i, j):
         line = raw[no]
         pipes += line.count("|")
-        if kinds[no] == "cell":
+        if kinds[no] == "cell" and "|" in line:
             single += 1
         if any(ch.isdigit() for ch in line):
             values += 1
