@@ -118,7 +118,7 @@ def _label_before(doc: Document, table) -> Cell | None:
 class _Text:
     """What a text cell is to the table reader, worked out once per distinct text."""
 
-    __slots__ = ("hit", "core", "header", "mark", "money", "group", "short")
+    __slots__ = ("hit", "core", "header", "mark", "money", "group", "short", "review")
 
     def __init__(self, template_id: str, text: str):
         f = fold(text)
@@ -129,6 +129,7 @@ class _Text:
         self.money = f if "元" in f else None
         self.group = _groups(template_id).get(self.core)
         self.short = len(f) <= _CONTINUATION
+        self.review = "复议" in f or "復議" in f  # Table 4's header starts at 行政复议
 
 
 @lru_cache(maxsize=None)
@@ -156,8 +157,9 @@ def _text(template_id: str, text: str) -> _Text:
     return t
 
 
-def stream(doc: Document, tpl: Template) -> tuple[list[Occurrence], dict[tuple[str, str], str]]:
-    """The labelled rows of Tables 2 and 3, and the unit each money column's header states."""
+def stream(doc: Document, tpl: Template, seen: dict | None = None) -> tuple[list[Occurrence], dict[tuple[str, str], str]]:
+    """The labelled rows of Tables 2 and 3, and the unit each money column's header states.
+    `seen["review"]` is set to the first document table naming 行政复议 (where Table 4 starts)."""
     tid = tpl.id
     heads = header_index(tid)
     parts = _parts(tid)
@@ -194,6 +196,8 @@ def stream(doc: Document, tpl: Template) -> tuple[list[Occurrence], dict[tuple[s
                     if v.kind == "text" and not heading and _text(tid, c.text).header:
                         heading = True
                 if heading and not numbers and _note_header([c.text for c in cells], heads, header, units):
+                    if seen is not None and "review" not in seen and any(_text(tid, c.text).review for c in cells):
+                        seen["review"] = ti
                     close()
                     continue  # a header row (自然人 … 总计 / 信息内容 本年制发件数 …)
             width = len(cells)
@@ -207,6 +211,8 @@ def stream(doc: Document, tpl: Template) -> tuple[list[Occurrence], dict[tuple[s
                     continue
                 text = cell.text
                 info = _text(tid, text)
+                if info.review and seen is not None and "review" not in seen:
+                    seen["review"] = ti
                 hit = part = None
                 if parent is not None and parts.get(info.core) == parent:
                     hit, part = ("active", parent), parent
@@ -298,11 +304,12 @@ def _cells(doc: Document, start_table: int = 0):
 _APPEAL_ROWS = ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
 
 
-def _appeals_occurrence(doc: Document, sections=None) -> Occurrence | None:
+def _appeals_occurrence(doc: Document, sections=None, first: int | None = -1) -> Occurrence | None:
     """Table 4: the run of numbers that follows its header (anchored at 行政复议 … 维持/审结),
     or, its header lost, the first run of numbers after section 四's heading."""
-    first = next((ti for ti, t in enumerate(doc.tables) if any(
-        "复议" in c.text or "復議" in c.text for r in t.rows for c in r.cells)), None)
+    if first == -1:
+        first = next((ti for ti, t in enumerate(doc.tables) if any(
+            "复议" in c.text or "復議" in c.text for r in t.rows for c in r.cells)), None)
     if first is None:
         return _headerless_appeals(doc, list(_cells(doc)), sections)
     cells = list(_cells(doc, first))
@@ -379,6 +386,11 @@ def _headerless_appeals(doc: Document, cells, sections) -> Occurrence | None:
 
 
 # ---- values --------------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def _layout(template_id: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    return tuple((t.key, r.id, tuple(r.columns)) for t in get(template_id).tables for r in t.rows)
+
 
 @lru_cache(maxsize=None)
 def _slots(template_id: str, key: str, rows: tuple[str, ...]) -> tuple[Slot, ...]:
@@ -544,11 +556,12 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
     values: dict[str, dict[str, dict[str, Value]]] = {t.key: {r.id: {} for r in t.rows} for t in tpl.tables}
     result = TableRead(values)
     tables = {t.key: t for t in tpl.tables}
-    occurrences, units = stream(doc, tpl)
+    seen: dict = {}
+    occurrences, units = stream(doc, tpl, seen)
     subrows = [o for o in occurrences if o.part_of]
     if subrows:
         occurrences = [o for o in occurrences if not o.part_of]
-    appeals = _appeals_occurrence(doc, sections)
+    appeals = _appeals_occurrence(doc, sections, seen.get("review"))
     if appeals is not None:
         occurrences.append(appeals)
 
@@ -646,12 +659,10 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
     if subrows:
         _sum_parts(tpl, subrows, values, placed, result)
     _money(tpl, values, units, result)
-    for t in tpl.tables:
-        rows = values[t.key]
-        for r in t.rows:
-            got = rows[r.id]
-            if len(got) != len(r.columns) or list(got) != list(r.columns):
-                rows[r.id] = {c: got.get(c) or Value() for c in r.columns}
+    for key, row_id, cols in _layout(tpl.id):
+        got = values[key][row_id]
+        if tuple(got) != cols:
+            values[key][row_id] = {c: got.get(c) or Value() for c in cols}
     return result
 
 
