@@ -490,7 +490,7 @@ def _by_grid(occ: Occurrence, tpl: Template, faithful: set[int], conventions: di
         return None
     here, at_end = r
     if here is None:
-        return at_end if occ.slotted else None
+        return at_end  # a number where the form has a merged slot: the spare slots are at the end
     if at_end is not None and not _same(here, at_end):
         way = conventions.get(occ.doc_table) if occ.slotted else "here"
         return here if way == "here" else at_end if way == "end" else None
