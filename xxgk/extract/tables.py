@@ -115,6 +115,9 @@ def _label_before(doc: Document, table) -> Cell | None:
     return Cell(text, line=doc.lines[k].no) if len(text) <= 60 else None
 
 
+_TEXT_VALUE = cell_value("文")  # the one CellValue every text cell shares
+
+
 class _Text:
     """What a text cell is to the table reader, worked out once per distinct text."""
 
@@ -205,7 +208,7 @@ def stream(doc: Document, tpl: Template, seen: dict | None = None) -> tuple[list
                 if cell.spanned:
                     continue
                 v = vals[ci]
-                if v.kind != "text":
+                if v is not _TEXT_VALUE:
                     if cur is not None:
                         cur.tokens.append(Token(v, cell, (ti, ri, ci)))
                     continue
@@ -432,8 +435,7 @@ def _exact(occurrences: list[Occurrence], tpl: Template) -> set[int]:
     for o in occurrences:
         if not o.padded or len(o.rows) != 1 or o.part_of or not o.tokens:
             continue
-        n = len(tpl.table(o.table).row(o.rows[0]).columns)
-        if len(o.tokens) != n:
+        if len(o.tokens) != len(_slots(tpl.id, o.table, o.rows)):
             bad.add(o.doc_table)
         count[o.doc_table] = count.get(o.doc_table, 0) + 1
     return {ti for ti, k in count.items() if k >= 3 and ti not in bad}
