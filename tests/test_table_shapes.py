@@ -132,13 +132,52 @@ def test_cut_off_page_keeps_the_cells_before_the_cut():
     assert [f.where["row"] for f in report.findings if f.code == "ROW_CUT"] == ["partially_granted"]
 
 
+def test_rows_separated_by_spaces_with_signed_words():
+    """A PDF flip-book's text: `行政许可 18 减4 260`, `行政处罚 253 --253 0`, Table 4 a bare row."""
+    report = parse_path(FIX / "spaced_rows_2019.txt")
+    got = report.tables["active"]
+    assert [got["licensing"][c].value for c in ("previous_items", "change", "decisions")] == [18, -4, 260]
+    assert [got["other_services"][c].value for c in ("previous_items", "change", "decisions")] == [7, 2, 41]
+    assert [got["penalty"][c].value for c in ("previous_items", "change", "decisions")] == [253, -253, 0]
+    assert got["licensing"]["change"].raw == "减4"
+    assert [report.value("requests", "new_received", c) for c in ("natural_person", "total")] == [3, 3]
+    assert [report.value("appeals", "litigation_direct", c) for c in ("upheld", "total")] == [2, 2]
+    assert report.value("appeals", "reconsideration", "total") == 0
+
+
+def test_traditional_mirror_with_spare_merged_slots_at_the_row_end():
+    """規範性檔案 is 行政规范性文件; `| 一、本年新收… | 0 | ||||||||` shows the converter writes a merged
+    label's spare `|`s at the end of the row, so `| 二、上年结转… | | | | | | | 2 | ||` has its 2 in 总计."""
+    report = parse_path(FIX / "traditional_pipes.txt")
+    assert [report.value("active", "normative_documents", c) for c in ("issued", "repealed", "in_force")] == [3, 1, 12]
+    new = report.tables["requests"]["new_received"]
+    assert [new[c].value for c in ("natural_person", "commercial", "total")] == [0, None, None]
+    assert new["commercial"].how == "position" and new["commercial"].status == "blank"
+    over = report.tables["requests"]["carried_over"]
+    assert [over[c].value for c in ("natural_person", "legal_service", "total")] == [None, None, 2]
+
+
+def test_group_label_followed_by_all_its_rows_numbers():
+    """（三）不予公开 and then 56 numbers, the eight rows' own labels lost: read in printed order."""
+    report = parse_path(FIX / "sublabels_lost.txt")
+    rows = [r.id for r in T.get("2021").table("requests").rows if r.group == "withheld"]
+    for k, r in enumerate(rows):
+        cells = report.tables["requests"][r]
+        want = [k % 3, (k + 1) % 2, 0, k % 2, 0, 0]
+        assert [cells[c].value for c in list(cells)[:6]] == want and cells["total"].value == sum(want), r
+        assert cells["natural_person"].how == "order"
+    assert [f.where["row"] for f in report.findings if f.code == "ROWS_BY_ORDER"] == [rows[0]]
+    assert report.value("requests", "unavailable_not_held", "total") == 4
+    assert not [f for f in report.findings if f.code.startswith("T3_")]
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in FIX.glob("*.txt")))
 def test_no_wrong_cell_without_a_finding(name):
     """Whatever was not read plainly (inferred, summed, converted, cut) is named by a finding."""
     report = parse_path(FIX / name)
-    flagged = {(f.where.get("table"), f.where.get("row")) for f in report.findings}
+    flagged = {(f.where.get("table"), r) for f in report.findings for r in [f.where.get("row"), *f.where.get("rows", [])]}
     for key, rows in report.tables.items():
         for r, cols in rows.items():
             for v in cols.values():
-                if v.how in ("sum", "unit", "unit-guessed", "cut") or v.status in ("inferred", "unplaced"):
+                if v.how in ("sum", "unit", "unit-guessed", "cut", "order") or v.status in ("inferred", "unplaced"):
                     assert (key, r) in flagged, (key, r, v)

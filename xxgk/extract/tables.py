@@ -171,6 +171,7 @@ def stream(doc: Document, tpl: Template, seen: dict | None = None) -> tuple[list
     out: list[Occurrence] = []
     cur: Occurrence | None = None
     parent: str | None = None  # the canonical row whose sub-rows may follow
+    parent_occ: Occurrence | None = None
 
     def close():
         nonlocal cur
@@ -180,6 +181,7 @@ def stream(doc: Document, tpl: Template, seen: dict | None = None) -> tuple[list
 
     for ti, table in enumerate(doc.tables):
         header: dict[str, dict[str, int]] = {key: {} for key in heads.exact}
+        parent = None  # sub-rows sit in their row's table
         known = table.rows_known
         slotted = table.slotted
         padded = table.padded
@@ -217,7 +219,9 @@ def stream(doc: Document, tpl: Template, seen: dict | None = None) -> tuple[list
                 if info.review and seen is not None and "review" not in seen:
                     seen["review"] = ti
                 hit = part = None
-                if parent is not None and parts.get(info.core) == parent:
+                if parent is not None and parts.get(info.core) == parent and not any(
+                    t.is_number for t in parent_occ.tokens
+                ):  # sub-rows printed in place of a row that has no numbers of its own
                     hit, part = ("active", parent), parent
                 if hit is None:
                     hit = info.hit
@@ -229,11 +233,12 @@ def stream(doc: Document, tpl: Template, seen: dict | None = None) -> tuple[list
                     continue
                 if hit is not None:
                     close()
-                    if part is None:
-                        parent = hit[1] if hit[1] in parents else None
                     cur = Occurrence(hit[0], (hit[1],), [], cell.line, ci, width, padded,
                                      slotted=slotted, part_of=part, label=text.strip(), rows_known=known,
                                      doc_table=ti)
+                    if part is None:
+                        parent = hit[1] if hit[1] in parents else None
+                        parent_occ = cur
                     if known:
                         cur.header = dict(header[hit[0]])
                     continue
@@ -467,7 +472,7 @@ def _conventions(occurrences: list[Occurrence], tpl: Template) -> dict[int, str]
     """Per slot stream, where its merged slots sit — decided by the rows only one way fits."""
     votes: dict[int, set[str]] = {}
     for o in occurrences:
-        if not o.slotted or len(o.rows) != 1 or o.part_of or o.table == "appeals":
+        if not (o.slotted or o.padded and o.rows_known) or len(o.rows) != 1 or o.part_of or o.table == "appeals":
             continue
         r = _readings(o, tpl)
         if r is None:
@@ -494,7 +499,7 @@ def _by_grid(occ: Occurrence, tpl: Template, faithful: set[int], conventions: di
     if here is None:
         return at_end  # a number where the form has a merged slot: the spare slots are at the end
     if at_end is not None and not _same(here, at_end):
-        way = conventions.get(occ.doc_table) if occ.slotted else "here"
+        way = conventions.get(occ.doc_table, None if occ.slotted else "here")
         return here if way == "here" else at_end if way == "end" else None
     return here
 
@@ -684,7 +689,7 @@ def _by_order(occ: Occurrence, table: Table, slots, values, placed, result: Tabl
     result.notes.append((
         "ROWS_BY_ORDER",
         f"{table.name}「{occ.label}」下各行的名称缺失，{len(toks)}个数按表格固定的行序依次读入，请对照原件核实",
-        {"table": occ.table, "row": occ.rows[0], "line": occ.line},
+        {"table": occ.table, "row": occ.rows[0], "rows": list(occ.rows), "line": occ.line},
     ))
 
 

@@ -34,7 +34,7 @@ _FURNITURE = re.compile(
 
 # a table row a PDF flip-book or a copied web table left separated by spaces:
 # "四、结转下年度继续办理 0 0 0 0 0 0 0", or a bare row "0 0 0 … 0"
-_SPACED_NUMBER = re.compile(r"^[-+]?\d{1,12}(?:,\d{3})*(?:\.\d+)?$")
+_SPACED_NUMBER = re.compile(r"^(?:[-+]|--|增加?|减少?)?\d{1,12}(?:,\d{3})*(?:\.\d+)?$")
 
 
 def _spaced(raw: str) -> str | None:
@@ -65,8 +65,12 @@ def _kind(raw: str) -> str:
         if raw.startswith("\t") and raw.count("\t") == 1:
             return "tabcell"
         return "tsv"
-    if raw.count("|") >= 2 and not _PIPE_SEPARATOR.match(raw):
-        return "pipe"
+    if raw.count("|") >= 2:
+        if not _PIPE_SEPARATOR.match(raw):
+            return "pipe"
+        if "-" in raw or "| |" in raw or "|  |" in raw:
+            return "pipe"  # a Markdown separator |---|, or a row of empty cells |  |  |
+        # (only |s — `||`, `|||` — is a line of merged slots in a stream of cells)
     stripped = raw.strip()
     if stripped.endswith("|") and len(stripped) <= 4 * _MAX_CELL:
         return "cell"  # a cell closed by | (web page → text), however long its note in brackets
@@ -258,7 +262,7 @@ def _delimited_table(raw: list[str], i: int, j: int, sep: str) -> Table:
         if sep not in line and (not line.strip() or _FURNITURE.match(line.strip())):
             continue  # ("—\t6\t—" is a row with two blanks, not a page number)
         if sep == "|":
-            if _PIPE_SEPARATOR.match(line):
+            if "-" in line and _PIPE_SEPARATOR.match(line):
                 continue
             body = line.strip()
             if body.startswith("|"):
