@@ -60,6 +60,7 @@ class Occurrence:
     rows_known: bool = True
     last: bool = False  # nothing but blank lines follows it in the document: it may be cut
     doc_table: int = -1  # the document table its label sits in
+    readings: tuple | None = None  # (_readings cache) the run read against the printed row, two ways
 
 
 @dataclass
@@ -275,21 +276,34 @@ def _groups(template_id: str) -> dict[str, tuple[str, tuple[str, ...]]]:
     return out
 
 
+_HEADER_ROWS: dict[tuple, tuple] = {}
+
+
 def _note_header(texts: list[str], heads, header: dict[str, dict[str, int]], units) -> bool:
     """If the row is a header row (two or more column headers of a table), remember where each
     column's header sits — the latest header row wins — and say so."""
-    seen = False
-    info = any(fold(t) == "信息内容" for t in texts)
-    for key in heads.exact:
-        found = heads.columns(key, texts)
-        if len(found) >= 2 or (found and info):
-            header[key].update(found)
-            seen = True
-    if seen:
-        for t in texts:
-            if "元" in t:
-                _note_unit(fold(t), heads, units)
-    return seen
+    key = (id(heads), tuple(texts))
+    hit = _HEADER_ROWS.get(key)
+    if hit is None:
+        if len(_HEADER_ROWS) > 4096:
+            _HEADER_ROWS.clear()
+        info = any(fold(t) == "信息内容" for t in texts)
+        found_by = {}
+        for table in heads.exact:
+            found = heads.columns(table, texts)
+            if len(found) >= 2 or (found and info):
+                found_by[table] = found
+        money: dict = {}
+        if found_by:
+            for t in texts:
+                if "元" in t:
+                    _note_unit(fold(t), heads, money)
+        hit = _HEADER_ROWS[key] = (found_by, money)
+    found_by, money = hit
+    for table, found in found_by.items():
+        header[table].update(found)
+    units.update(money)
+    return bool(found_by)
 
 
 def _note_unit(f: str, heads, units) -> None:
@@ -449,6 +463,12 @@ def _exact(occurrences: list[Occurrence], tpl: Template) -> set[int]:
 def _readings(occ: Occurrence, tpl: Template):
     """The run read against the printed row with merged slots where the form has them, and with
     them at the row's end (where some converters write a merged cell's spare `|`s)."""
+    if occ.readings is None:
+        occ.readings = (_read_both(occ, tpl),)
+    return occ.readings[0]
+
+
+def _read_both(occ: Occurrence, tpl: Template):
     pat = patterns(tpl.id).get((occ.table, occ.rows[0]))
     if pat is None:
         return None
