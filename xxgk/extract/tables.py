@@ -586,6 +586,7 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
     seen: dict = {}
     occurrences, units = stream(doc, tpl, seen)
     subrows = [o for o in occurrences if o.part_of]
+    parents_of = {o.part_of for o in subrows}
     if subrows:
         occurrences = [o for o in occurrences if not o.part_of]
     appeals = _appeals_occurrence(doc, sections, seen.get("review"))
@@ -610,6 +611,8 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
             continue  # a label with no cells after it: a header or a label split from its row
         key = (occ.table, occ.rows[0])
         how = None
+        if key[1] in parents_of and not any(t.is_number for t in occ.tokens):
+            continue  # a row printed as a heading over its sub-rows: summed from them below
         if len(occ.rows) > 1 and occ.table != "appeals":
             _by_order(occ, table, slots, values, placed, result)
             continue

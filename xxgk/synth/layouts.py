@@ -8,13 +8,14 @@ what each layout looks like.
 from __future__ import annotations
 
 import random
+from decimal import Decimal
 
 from .. import template as T
 from ..form import grids
 from . import SynthReport
 
 # layout name → writer(grid rows, rng, repeat_header) → lines; a new layout is one entry here
-LAYOUTS = ("tsv", "pdf", "tab-cell", "cells", "pipe", "pipe-cells", "pipe-open", "label-line")
+LAYOUTS = ("tsv", "pdf", "tab-cell", "cells", "pipe", "pipe-cells", "pipe-open", "label-line", "variants")
 # written but not yet read back exactly (rows of one or two numbers, blank marks): see docs/tables.md
 EXTRA_LAYOUTS = ("spaced",)
 HEADINGS = ("一、", "1、", "1.", "（一）", "")
@@ -142,6 +143,41 @@ def _table(grid, layout: str, rng, repeat_header=None) -> list[str]:
     return writer(grid, rng, repeat_header)
 
 
+def _variants(rows: list[list[str]], tpl, rng) -> list[list[str]]:
+    """Table 2 as agencies vary it: headers cut short (本年新), 规范性文件 without 行政, signed
+    changes (+3), amounts with their unit in the cell (160.5964万元 in a yuan column), an extra row
+    (其他主动公开文件) and 其他对外管理服务事项 printed as sub-rows that add up to it."""
+    out = []
+    for row in rows:
+        row = list(row)
+        label = row[0]
+        if label in ("本年新制作数量", "信息内容") or "本年新制作数量" in row:
+            row = ["本年新" if c in ("本年新制作数量", "本年新公开数量") else c for c in row]
+        if label == "行政规范性文件":
+            row[0] = "规范性文件"
+        if tpl.id == "2019":
+            if label == "政府集中采购" and row[2].isdigit():
+                row[2] = f"{format(Decimal(row[2]) / 10000, 'f').rstrip('0').rstrip('.')}万元"
+            if label in ("行政许可", "行政处罚", "其他对外管理服务事项") and row[2].isdigit() and row[2] != "0":
+                row[2] = "+" + row[2]
+            if label == "其他对外管理服务事项" and all(_is_int(c) for c in row[1:4]):
+                nums = [int(c.lstrip("+")) for c in row[1:4]]
+                first = [rng.randint(0, max(n, 0)) if n >= 0 else n for n in nums]
+                second = [n - f for n, f in zip(nums, first)]
+                out.append([label, "", "", ""])
+                out.append(["行政确认", *map(str, first)])
+                out.append(["行政检查", *map(str, second)])
+                continue
+        out.append(row)
+        if label == "行政规范性文件" or label == "规范性文件":
+            out.append(["其他主动公开文件", *(str(rng.randint(0, 99)) for _ in row[1:])])
+    return out
+
+
+def _is_int(cell: str) -> bool:
+    return cell.lstrip("+-").isdigit()
+
+
 WRITERS = {
     "tsv": lambda g, rng, rh: _tsv(g, rng),
     "pdf": lambda g, rng, rh: _tsv(g, rng, pdf=True),
@@ -152,6 +188,7 @@ WRITERS = {
     "pipe-open": lambda g, rng, rh: _pipe_open(g, rng),
     "label-line": lambda g, rng, rh: _label_line(g, rng),
     "spaced": lambda g, rng, rh: _spaced(g, rng),
+    "variants": lambda g, rng, rh: _tsv(g, rng),
 }
 
 
@@ -201,6 +238,8 @@ def write(
     for n, key in ((2, "active"), (3, "requests"), (4, "appeals")):
         lines += ["", head(n), ""]
         rows = tables[key].text_rows()
+        if layout == "variants" and key == "active":
+            rows = _variants(rows, tpl, rng)
         lines += _table(rows, layout, rng, repeat_header="三、本年度办理结果" if n == 3 else None)
     for n in (5, 6):
         lines += ["", head(n)]
