@@ -15,7 +15,10 @@ from ..form import grids
 from . import SynthReport
 
 # layout name → writer(grid rows, rng, repeat_header) → lines; a new layout is one entry here
-LAYOUTS = ("tsv", "pdf", "tab-cell", "cells", "pipe", "pipe-cells", "pipe-open", "label-line", "variants")
+LAYOUTS = ("tsv", "pdf", "tab-cell", "cells", "pipe", "pipe-cells", "pipe-open", "label-line")
+# Table 2 as agencies vary it: read back to the same numbers, with INFO findings saying how
+# (SUBROWS_SUMMED, UNIT_CONVERTED) — tests/test_property_variants.py
+VARIANT_LAYOUTS = ("variants",)
 # written but not yet read back exactly (rows of one or two numbers, blank marks): see docs/tables.md
 EXTRA_LAYOUTS = ("spaced",)
 HEADINGS = ("一、", "1、", "1.", "（一）", "")
@@ -157,7 +160,7 @@ def _variants(rows: list[list[str]], tpl, rng) -> list[list[str]]:
             row[0] = "规范性文件"
         if tpl.id == "2019":
             if label == "政府集中采购" and row[2].isdigit():
-                row[2] = f"{format(Decimal(row[2]) / 10000, 'f').rstrip('0').rstrip('.')}万元"
+                row[2] = f"{format((Decimal(row[2]) / 10000).normalize(), 'f')}万元"
             if label in ("行政许可", "行政处罚", "其他对外管理服务事项") and row[2].isdigit() and row[2] != "0":
                 row[2] = "+" + row[2]
             if label == "其他对外管理服务事项" and all(_is_int(c) for c in row[1:4]):
