@@ -744,11 +744,13 @@ def _by_order(occ: Occurrence, table: Table, slots, values, placed, result: Tabl
 
 def _cut(occ: Occurrence, slots, values, result: TableRead, table: Table, label: str, where) -> bool:
     """The document stops inside this row: the numbers before the cut, in order; the rest missing."""
+    if occ.padded and not occ.slotted:
+        return False  # text rows split on tabs or |: PDF text drops and pads cells, order proves nothing
     toks = list(occ.tokens)
     while toks and not toks[-1].cell.text.strip():
         toks.pop()
-    if not toks or len(toks) >= len(slots):
-        return False
+    if not toks or len(toks) >= len(slots) or any(not t.cell.text.strip() for t in toks):
+        return False  # (an empty field may be padding or a merged slot: then order does not place them)
     for (r, c), tok in zip(slots, toks):
         values[occ.table][r][c] = _value(tok, how="cut")
     result.notes.append((

@@ -51,6 +51,10 @@ def _spaced(raw: str) -> str | None:
     return "\t".join(([label] if label else []) + nums)
 
 
+# the first characters a furniture line can start with (a cheap test before the regex)
+_FURNITURE_FIRST = frozenset("打关分【字返[-—–第0123456789./t")
+
+
 def _kind(raw: str) -> str:
     """Classify one raw line: blank, tsv, pipe, tabcell, cell (short) or prose."""
     if not raw.strip():
@@ -86,18 +90,38 @@ def read_text(text: str, *, encoding: str | None = None) -> Document:
     raw_lines = text.split("\n")
     lines: list[Line] = []
     kinds: list[str] = []
-    for i, raw in enumerate(raw_lines):
+    furniture_first = _FURNITURE_FIRST
+    add_line, add_kind = lines.append, kinds.append
+    for i, raw in enumerate(raw_lines, 1):
         if raw.startswith("[bookmark:"):
             raw = re.sub(r"^\s*\[bookmark:[^\]]*\]\s*", "", raw)
-        kind = _kind(raw)
-        if kind == "cell" and len(raw) <= 80 and _FURNITURE.match(raw.strip()):
-            kind = "furniture"
-        lines.append(Line(i + 1, raw.rstrip(" \t\u3000") if kind != "tsv" else raw.rstrip()))
-        if kind in ("cell", "prose") and " " in raw.strip():
-            cells = _spaced(raw)
+        # _kind, inlined for the common kinds (this loop runs once per line of every report)
+        if raw[:1] == "\t" and raw.find("\t", 1) < 0:  # one leading tab: _kind's tab-cell case, inlined
+            kind = "tabcell" if raw[1:].strip() or raw.rstrip(" \u3000") == "\t" else "blank"
+        elif "\t" in raw or "|" in raw:
+            kind = _kind(raw)
+            if kind == "cell" and len(raw) <= 80:
+                stripped = raw.strip()
+                if stripped[0] in furniture_first and _FURNITURE.match(stripped):
+                    kind = "furniture"
+        else:
+            stripped = raw.strip()
+            if not stripped:
+                kind = "blank"
+            elif len(stripped) > 3 * _MAX_CELL or stripped.endswith(_SENTENCE_END):
+                kind = "prose"
+            elif len(stripped) <= _MAX_CELL or len(fold(stripped)) <= _MAX_CELL:
+                kind = "cell"
+                if len(raw) <= 80 and stripped[0] in furniture_first and _FURNITURE.match(stripped):
+                    kind = "furniture"
+            else:
+                kind = "prose"
+        add_line(Line(i, raw.rstrip(" \t\u3000") if kind != "tsv" else raw.rstrip()))
+        if (kind == "cell" or kind == "prose") and raw.rstrip()[-1:].isdigit() and " " in raw.strip():
+            cells = _spaced(raw)  # a row left separated by spaces: its cells
             if cells is not None:
-                raw_lines[i], kind = cells, "tsv"
-        kinds.append(kind)
+                raw_lines[i - 1], kind = cells, "tsv"
+        add_kind(kind)
 
     doc = Document(lines=lines, format="text", encoding=encoding)
     layouts: set[str] = set()
@@ -125,9 +149,11 @@ def read_text(text: str, *, encoding: str | None = None) -> Document:
             doc.tables.append(_tabcell_table(raw_lines, kinds, i, j))
             layouts.add("tab-cell")
         elif k == "cell":
-            j = _cell_run(raw_lines, kinds, i)
+            j, end = _cell_run(raw_lines, kinds, i)
             if j is None:
-                i += 1
+                # no run starting later inside this one can qualify either (it holds fewer
+                # cells and values): go on after it, not at the next line
+                i = max(end, i + 1)
                 continue
             doc.tables.append(_cell_table(raw_lines, kinds, i, j))
             layouts.add("cell-per-line")
@@ -252,7 +278,25 @@ def _pipe_stream(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
         cells.append(Cell(text, line=start))
     if cells:
         rows.append(Row(cells))
+    if not openers:  # no row boundaries: a text cell after a value or an empty slot starts a row
+        rows = _group_rows([c for r in rows for c in r.cells])
     return Table(rows, first_line=i + 1, last_line=j, rows_known=openers, padded=True, slotted=True)
+
+
+def _group_rows(cells: list[Cell]) -> list[Row]:
+    rows: list[Row] = []
+    current: list[Cell] = []
+    after_value = False
+    for cell in cells:
+        value = is_value_text(cell.text)
+        if not value and after_value and current:
+            rows.append(Row(current))
+            current = []
+        current.append(cell)
+        after_value = value
+    if current:
+        rows.append(Row(current))
+    return rows
 
 
 def _delimited_table(raw: list[str], i: int, j: int, sep: str) -> Table:
@@ -272,7 +316,8 @@ def _delimited_table(raw: list[str], i: int, j: int, sep: str) -> Table:
             parts = body.split("|")
         else:
             parts = line.split("\t")
-        rows.append(Row([Cell(p.strip(), line=no + 1) for p in parts]))
+        ln = no + 1
+        rows.append(Row([Cell(p.strip(), ln) for p in parts]))
     return Table(rows, first_line=i + 1, last_line=j, padded=True)
 
 
@@ -325,8 +370,9 @@ def _tabcell_table(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
     return Table(rows, first_line=i + 1, last_line=j)
 
 
-def _cell_run(raw: list[str], kinds: list[str], i: int) -> int | None:
-    """A run of short lines that holds numbers is a table given one cell per line."""
+def _cell_run(raw: list[str], kinds: list[str], i: int) -> tuple[int | None, int]:
+    """A run of short lines that holds numbers is a table given one cell per line: (its end, or
+    None when the run is no table, and where the run of short lines ends)."""
     j = i
     last = i
     cells = values = 0
@@ -340,8 +386,8 @@ def _cell_run(raw: list[str], kinds: list[str], i: int) -> int | None:
                 values += 1
         j += 1
     if cells >= 6 and values >= 3:
-        return last + 1
-    return None
+        return last + 1, j
+    return None, j
 
 
 def _cell_table(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
