@@ -10,6 +10,9 @@ reviews   a reviewer's verdict on a finding, keyed by the finding's stable key, 
           re-ingesting and re-parsing the same file
 failures  files that could not be read, with their message
 users     the reviewers who may sign in to the web desk (xxgk users add)
+store_state  counters of the store; `generation` goes up with every write that changes reports,
+          cells or findings
+stats_cache  Store.stats results, each valid for the generation it was computed at
 """
 
 from __future__ import annotations
@@ -128,5 +131,24 @@ users = sa.Table(
     sa.Column("password_hash", sa.Text, nullable=False),  # Argon2 (xxgk.web.security); never the password
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+store_state = sa.Table(
+    "store_state",
+    metadata,
+    sa.Column("key", sa.String(32), primary_key=True),
+    sa.Column("value", sa.BigInteger, nullable=False),
+)
+
+stats_cache = sa.Table(
+    "stats_cache",
+    metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("generation", sa.BigInteger, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+)
+
+sa.Index("ix_reports_is_report_year", reports.c.is_report, reports.c.year)
+sa.Index("ix_findings_code_report", findings.c.code, findings.c.report_id)
+sa.Index("ix_reports_cross_pending", reports.c.cross_pending, reports.c.agency_base, reports.c.agency_key)
 
 REVIEW_STATUSES = ("confirmed", "dismissed")
