@@ -12,13 +12,19 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ..agency import LEVELS
+from .manners import at_least, choice, year_filter
+
 DB_HELP = "数据库：SQLite 文件路径或 URL（postgresql://用户@主机/库）；默认 $XXGK_DB，否则当前文件夹的 xxgk.db"
 _BY_CN = {"year": "年度", "level": "层级", "kind": "机关类型", "region": "地区", "province": "省级", "prefecture": "地市级",
           "county": "县级", "agency": "机关", "template": "模板", None: "全部"}
+_SEVERITIES = ("error", "warning", "info")
+_REVIEWS = ("confirmed", "dismissed", "reviewed", "unreviewed")
 _SEV_CN = {"error": "[bold red]错误[/]", "warning": "[yellow]警告[/]", "info": "[dim]提示[/]"}
 
 
-def _open(db: Optional[str]):
+def _open(db: Optional[str], *, create: bool = False):
+    """The corpus at `db`; only `ingest` may create it (a mistyped --db of a read command is refused)."""
     try:
         from ..store import StoreError, open_store
     except ImportError as exc:
@@ -26,7 +32,7 @@ def _open(db: Optional[str]):
         raise typer.Exit(2)
 
     try:
-        return open_store(db)
+        return open_store(db, create=create)
     except StoreError as exc:
         typer.echo(f"xxgk: {exc}", err=True)
         raise typer.Exit(2)
@@ -44,9 +50,8 @@ def _filters(agency, year, level, region) -> dict:
     out = {}
     if agency:
         out["agency"] = agency
-    if year:
-        lo, _, hi = year.partition("-")
-        out["year"] = (int(lo), int(hi)) if hi else int(lo)
+    if year is not None:  # already checked and parsed by manners.year_filter
+        out["year"] = year
     if level:
         out["level"] = level
     if region:
@@ -55,8 +60,8 @@ def _filters(agency, year, level, region) -> dict:
 
 
 _AGENCY = typer.Option(None, "--agency", help="只看该机关（名称，有无县区前缀、人民政府后缀均可）")
-_YEAR = typer.Option(None, "--year", help="年度，或范围如 2021-2023")
-_LEVEL = typer.Option(None, "--level", help="层级：国务院部门 / 省级 / 地市级 / 县级 / 乡镇街道")
+_YEAR = typer.Option(None, "--year", callback=year_filter, help="年度，或范围如 2021-2023")
+_LEVEL = typer.Option(None, "--level", callback=choice("--level", LEVELS), help=f"层级：{' / '.join(LEVELS)}")
 _REGION = typer.Option(None, "--region", help="地区名称（包含即可）")
 
 
@@ -77,7 +82,7 @@ def register(app: typer.Typer) -> None:
         from ..store.ingest import count_files
         from ..store.ingest import ingest as run_ingest
 
-        store = _open(db)
+        store = _open(db, create=True)
         missing = [p for p in paths if not p.exists()]
         for p in missing:
             typer.echo(f"xxgk: {p}: 文件或文件夹不存在", err=True)
@@ -128,7 +133,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def stats(
-        by: Optional[str] = typer.Option(None, "--by", help="分组：year / level / kind / region / province / prefecture / county / agency / template"),
+        by: Optional[str] = typer.Option(None, "--by", callback=choice("--by", tuple(k for k in _BY_CN if k)), help="分组：year / level / kind / region / province / prefecture / county / agency / template"),
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
         json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
         agency: Optional[str] = _AGENCY, year: Optional[str] = _YEAR, level: Optional[str] = _LEVEL,
@@ -251,10 +256,13 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def findings(
         code: Optional[list[str]] = typer.Option(None, "--code", help="问题代码（可多次给出或逗号分隔）"),
-        severity: Optional[str] = typer.Option(None, "--severity", help="error / warning / info"),
-        scope: Optional[str] = typer.Option(None, "--scope", help="report（单份报告）/ corpus（跨年度）"),
-        review: Optional[str] = typer.Option(None, "--review", help="confirmed / dismissed / reviewed / unreviewed"),
-        limit: int = typer.Option(200, "--limit", help="最多列出多少条（0 = 不限）"),
+        severity: Optional[str] = typer.Option(None, "--severity", callback=choice("--severity", _SEVERITIES, many=True),
+                                               help="error / warning / info（可逗号分隔）"),
+        scope: Optional[str] = typer.Option(None, "--scope", callback=choice("--scope", ("report", "corpus")),
+                                            help="report（单份报告）/ corpus（跨年度）"),
+        review: Optional[str] = typer.Option(None, "--review", callback=choice("--review", _REVIEWS),
+                                             help="confirmed / dismissed / reviewed / unreviewed"),
+        limit: int = typer.Option(200, "--limit", callback=at_least("--limit", 0), help="最多列出多少条（0 = 不限）"),
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
         json_out: bool = typer.Option(False, "--json", help="每条一行 JSON"),
         agency: Optional[str] = _AGENCY, year: Optional[str] = _YEAR, level: Optional[str] = _LEVEL,
@@ -264,7 +272,7 @@ def register(app: typer.Typer) -> None:
         codes = [c.strip().upper() for v in code or [] for c in v.split(",") if c.strip()]
         store = _open(db)
         try:
-            rows = store.findings(code=codes or None, severity=severity, scope=scope, review=review,
+            rows = store.findings(code=codes or None, severity=severity.split(",") if severity else None, scope=scope, review=review,
                                   limit=limit or None, **_filters(agency, year, level, region))
         except ValueError as exc:
             typer.echo(f"xxgk: {exc}", err=True)

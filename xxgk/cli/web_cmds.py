@@ -11,11 +11,12 @@ import typer
 DB_HELP = "语料库数据库：SQLite 文件路径或 postgresql://… 地址（默认 $XXGK_DB 或 ./xxgk.db）"
 
 
-def _open(db):
+def _open(db, *, create: bool = False):
+    """The corpus at `db`; only `serve` and `users add` may create it."""
     from ..store import StoreError, open_store
 
     try:
-        return open_store(db)
+        return open_store(db, create=create)
     except StoreError as exc:
         typer.echo(f"xxgk: {exc}", err=True)
         raise typer.Exit(2)
@@ -55,7 +56,7 @@ def register(app: typer.Typer) -> None:
 
         from ..web import create_app
 
-        store = _open(db)
+        store = _open(db, create=True)
         if auth and not read_only and not store.users():
             typer.echo("xxgk: 已开启 --auth，但还没有审核员账号，请先运行 xxgk users add 用户名", err=True)
             raise typer.Exit(2)
@@ -91,7 +92,7 @@ def register(app: typer.Typer) -> None:
         if problem:
             typer.echo(f"xxgk: {problem}", err=True)
             raise typer.Exit(2)
-        store = _open(db)
+        store = _open(db, create=True)
         if not store.add_user(name, hash_password(password), replace=replace):
             typer.echo(f"xxgk: 用户“{name}”已存在（修改密码请加 --replace）", err=True)
             raise typer.Exit(1)

@@ -18,7 +18,7 @@ from ..agency import agency_key, base_name, group_keys, keys_compatible
 from ..report import Report
 from . import crossyear
 from . import schema as S
-from .db import StoreError, database_url, make_engine, migrate, sqlite_path
+from .db import StoreError, current_revision, database_url, make_engine, migrate, sqlite_path
 from .rows import (
     _RID,
     CELL_COLUMNS,
@@ -282,17 +282,33 @@ def _rates(totals: dict) -> dict[str, float | None]:
 # ---- the store --------------------------------------------------------------------------------
 
 
-def open_store(db: str | None = None, *, upgrade: bool = True) -> "Store":
+def open_store(db: str | None = None, *, upgrade: bool = True, create: bool = True) -> "Store":
     """Open (creating and migrating as needed) the corpus at `db`: a file path (SQLite), a URL
-    (postgresql://…, sqlite:///…), or None for $XXGK_DB, else ./xxgk.db."""
+    (postgresql://…, sqlite:///…), or None for $XXGK_DB, else ./xxgk.db.  With `create=False` a
+    database that does not exist yet, or holds no corpus, is refused (StoreError) instead of being
+    created empty — what the read-only commands want when `--db` is mistyped."""
     url = database_url(db)
+    shown = sa.engine.make_url(url).render_as_string(hide_password=True)
+    path = sqlite_path(url)
+    if not create and path is not None and not path.is_file():
+        raise StoreError(f"数据库不存在：{path}（请检查 --db；语料库由 xxgk ingest 建立）")
     engine = make_engine(url)
     try:
+        if not create:
+            with engine.connect() as conn:
+                if current_revision(conn) is None:
+                    raise StoreError(f"{shown} 中没有 xxgk 语料库（请检查 --db；语料库由 xxgk ingest 建立）")
         if upgrade:
             migrate(engine)
+    except StoreError:
+        engine.dispose()
+        raise
     except sa.exc.OperationalError as exc:
         engine.dispose()
-        raise StoreError(f"无法打开数据库 {sa.engine.make_url(url).render_as_string(hide_password=True)}：{exc.orig}") from None
+        raise StoreError(f"无法打开数据库 {shown}：{exc.orig}") from None
+    except sa.exc.DatabaseError as exc:  # e.g. a file that is not a SQLite database
+        engine.dispose()
+        raise StoreError(f"无法打开数据库 {shown}：{exc.orig}") from None
     return Store(engine)
 
 
