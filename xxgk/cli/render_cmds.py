@@ -122,7 +122,7 @@ def register(app: typer.Typer) -> None:
         overdue: bool = typer.Option(False, "--overdue", help="列出超过法定答复期限（及即将到期）的申请"),
         as_of: Optional[str] = typer.Option(None, "--as-of", help="期限核查日期（默认今天；报告年度已过则为12月31日）"),
         keep_going: bool = typer.Option(False, "--keep-going", help="有错误行时仍然统计其余各行"),
-        into: Optional[Path] = typer.Option(None, "--into", help="已有的报告数据文件（YAML/JSON/填报表）：保留其表二和正文，只更新表三（及表四）；默认写回该文件"),
+        into: Optional[Path] = typer.Option(None, "--into", help="报告数据文件（YAML/JSON/填报表）：保留其表二和正文，只更新表三（及表四）；默认写回该文件；不存在时新建"),
     ):
         """由申请台账统计表三（及案件清单统计表四），并按法定期限核查逾期。"""
         from .. import template as T
@@ -131,6 +131,12 @@ def register(app: typer.Typer) -> None:
         from ..render.data import dump
 
         base = None
+        if into is not None and not into.exists():  # the year's first step: the data file is made here
+            if into.suffix.lower() not in (".yaml", ".yml", ".json"):
+                _err(f"{into} 不存在；新建的数据文件应为 .yaml 或 .json")
+                raise typer.Exit(2)
+            output = output or into
+            into = None
         if into is not None:
             base = _load_data(into)
             if base.year is not None and base.year != year:
