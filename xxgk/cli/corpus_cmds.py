@@ -46,6 +46,35 @@ def _num(v) -> str:
     return "" if v is None else str(v)
 
 
+_FORMAT_CN = {"text": "文本", "html": "网页", "docx": "Word", "doc": "Word（.doc）", "pdf": "PDF", "image": "扫描件"}
+
+
+def _counted_versions(reports) -> dict[int, bool]:
+    """For each report of a year that holds several files of the organ: whether `stats` counts it
+    (the same choice as Store.stats: the one without errors, else the latest stored)."""
+    by_year: dict[tuple, list] = {}
+    for r in reports:
+        by_year.setdefault((r.agency_key, r.year), []).append(r)
+    out: dict[int, bool] = {}
+    for rs in by_year.values():
+        if len(rs) > 1:
+            best = min(rs, key=lambda r: (r.has_errors, -r.id))
+            out.update({r.id: r.id == best.id for r in rs})
+    return out
+
+
+def _history_header(r, counted: dict[int, bool]) -> str:
+    """A column of `history`: the year and template; for a year with several files (one report
+    as PDF and web page, a re-publication) also each file's format, id and name, and which one
+    the statistics count."""
+    head = f"{r.year or '?'}年\n{r.template}模板"
+    if r.id not in counted:
+        return head
+    name = r.source_name or (r.source_path or "").replace("\\", "/").rsplit("/", 1)[-1]
+    fmt = _FORMAT_CN.get(r.format or "", r.format or "")
+    return f"{head}\n{fmt} #{r.id}\n{escape(name)}" + ("\n[green]计入统计[/]" if counted[r.id] else "")
+
+
 def _filters(agency, year, level, region) -> dict:
     out = {}
     if agency:
@@ -90,7 +119,7 @@ def register(app: typer.Typer) -> None:
         err = Console(stderr=True)
         progress = Progress(
             TextColumn("入库"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]:.0f} 份/秒"), TextColumn("[red]失败 {task.fields[errors]}[/]"),
+            TextColumn("{task.fields[rate]:.0f} 个文件/秒"), TextColumn("[red]失败 {task.fields[errors]}[/]"),
             TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn(),
             console=err, disable=quiet or json_out or not err.is_terminal, transient=False,
         )
@@ -110,11 +139,11 @@ def register(app: typer.Typer) -> None:
             out = Console(highlight=False, soft_wrap=True)
             head = "[yellow]已中断[/]" if result.interrupted else "入库完成"
             out.print(
-                f"{head}：共 {result.files} 个文件；新入库 {result.stored} 份，重新解析 {result.replaced} 份，"
-                f"已入库跳过 {result.skipped} 份，此前失败跳过 {result.known_failures} 个，失败 {result.failed} 个；"
-                f"跨年度发现 {result.cross_year_findings} 条；用时 {result.seconds:.1f} 秒（{result.rate:.0f} 份/秒）"
+                f"{head}：共 {result.files} 个文件；新入库 {result.stored} 个，重新解析 {result.replaced} 个，"
+                f"已入库跳过 {result.skipped} 个，此前失败跳过 {result.known_failures} 个，失败 {result.failed} 个；"
+                f"跨年度发现 {result.cross_year_findings} 条；用时 {result.seconds:.1f} 秒（{result.rate:.0f} 个文件/秒）"
             )
-            out.print(f"数据库：{escape(store.url)}；共 {store.count()} 份报告")
+            out.print(f"数据库：{escape(store.url)}；共 {store.counts().text()}")
             if result.interrupted:
                 out.print("已写入的报告完整保存；再次运行同一命令即可继续。")
             if result.known_failures:
@@ -185,6 +214,9 @@ def register(app: typer.Typer) -> None:
                 t.add_column(name.replace("占比", "").replace("（份）", "").replace("（件）", ""), justify="right")
             for g in st.groups:
                 t.add_row(escape(key(g)), *(fn(g) for _, fn in metrics))
+        reports = sum(g.reports for g in st.groups)
+        out.print(f"共 {reports + st.not_reports + st.duplicates} 个文件，{reports} 份报告"
+                  + ("（--all-versions：同一机关同一年度的每个文件各计一份）" if all_versions else "（同一机关同一年度的报告只计一份）"))
         out.print(t)
         codes: dict[str, int] = {}
         for g in st.groups:
@@ -230,12 +262,13 @@ def register(app: typer.Typer) -> None:
         if json_out:
             return
         out.print(f"[bold]{escape(h.key or agency)}[/]（名称：{escape('、'.join(sorted({r.agency or '' for r in h.reports})))}）")
+        if not out.is_terminal:
+            out = Console(highlight=False, soft_wrap=True, width=max(out.width, 200))  # piped: never cut
         t = Table()
-        t.add_column("项目")
-        years = [r.year for r in h.reports]
+        t.add_column("项目", overflow="fold")
+        counted = _counted_versions(h.reports)
         for r in h.reports:
-            label = f"{r.year or '?'}年" + (f"#{r.id}" if years.count(r.year) > 1 else "")
-            t.add_column(f"{label}\n{r.template}模板", justify="right")
+            t.add_column(_history_header(r, counted), justify="right", overflow="fold")
         for cid in cell_ids():
             table, row, col = cid
             if not all_cells and table != "active" and col != "total" and not (table == "appeals" and col == "corrected"):
@@ -245,6 +278,9 @@ def register(app: typer.Typer) -> None:
                 continue
             t.add_row(cell_label(*cid), *(_num(per.get(r.id)) for r in h.reports))
         out.print(t)
+        if counted:
+            out.print("同一年度有多个文件（同一报告的不同格式或重新发布）：xxgk stats 只计入标“计入统计”的一份"
+                      "（没有错误的，否则最后入库的）。")
         cross = [f for f in h.findings if f.scope == "corpus"]
         if cross:
             out.print(f"[bold]跨年度衔接问题（{len(cross)} 条）：[/]")
@@ -339,7 +375,7 @@ def register(app: typer.Typer) -> None:
     def export(
         output: Path = typer.Option(..., "--output", "-o", help="输出文件"),
         format: Optional[str] = typer.Option(None, "--format", "-f", help="csv / xlsx / parquet / jsonl（默认按文件后缀）"),
-        layout: str = typer.Option("wide", "--layout", help="wide：每份报告一行；long：每个单元格一行"),
+        layout: str = typer.Option("wide", "--layout", help="wide：每个文件一行；long：每个单元格一行"),
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
         agency: Optional[str] = _AGENCY, year: Optional[str] = _YEAR, level: Optional[str] = _LEVEL,
         region: Optional[str] = _REGION,
@@ -360,4 +396,4 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
         finally:
             store.close()
-        typer.echo(f"已导出 {res.reports} 份报告、{res.rows} 行到 {output}")
+        typer.echo(f"已导出 {res.reports} 个文件、{res.rows} 行到 {output}")

@@ -282,6 +282,39 @@ def _rates(totals: dict) -> dict[str, float | None]:
 # ---- the store --------------------------------------------------------------------------------
 
 
+@dataclass
+class Counts:
+    """Store.counts: files stored, and the reports they carry (one per organ and year)."""
+
+    files: int
+    reports: int
+    not_reports: int  # files that are not annual reports
+    duplicates: int  # further files of an organ and year already counted (other formats, re-publications)
+
+    def to_json(self) -> dict[str, int]:
+        return asdict(self)
+
+    def text(self) -> str:
+        """The one Chinese phrase every command and the desk print."""
+        out = f"{self.files} 个文件，{self.reports} 份报告"
+        notes = ([f"{self.duplicates} 个是已计入报告的其他格式或重复发布"] if self.duplicates else []) + \
+                ([f"{self.not_reports} 个不是年度报告"] if self.not_reports else [])
+        return out + (f"（文件中 {'，'.join(notes)}）" if notes else "")
+
+
+def _extra_versions():
+    """Ids of the files that repeat an organ's report of a year already counted: of the files of
+    one agency key and year, the one without errors (else the latest stored) counts."""
+    R = S.reports
+    ranked = (
+        sa.select(R.c.id, sa.func.row_number().over(
+            partition_by=(R.c.agency_key, R.c.year), order_by=(R.c.has_errors.asc(), R.c.id.desc())).label("rank"))
+        .where(R.c.is_report, R.c.agency_key.is_not(None), R.c.year.is_not(None))
+        .subquery()
+    )
+    return sa.select(ranked.c.id).where(ranked.c.rank > 1)
+
+
 def open_store(db: str | None = None, *, upgrade: bool = True, create: bool = True) -> "Store":
     """Open (creating and migrating as needed) the corpus at `db`: a file path (SQLite), a URL
     (postgresql://…, sqlite:///…), or None for $XXGK_DB, else ./xxgk.db.  With `create=False` a
@@ -691,9 +724,23 @@ class Store:
             return [ReportSummary(**r._mapping) for r in conn.execute(stmt)]
 
     def count(self, **filters) -> int:
+        """Stored files matching the filters (every format and copy; see `counts`)."""
         R = S.reports
         with self.engine.connect() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(R).where(*self._where(conn, filters))).scalar_one()
+
+    def counts(self, **filters) -> "Counts":
+        """Files and reports, the two counts every command and the desk show: a *file* is one stored
+        input (the PDF and the web page of one report are two files); a *report* is one organ's
+        annual report for one year, counted once however many files carry it (as `stats` counts)."""
+        R = S.reports
+        with self.engine.connect() as conn:
+            conds = self._where(conn, filters)
+            n = lambda *c: conn.execute(sa.select(sa.func.count()).select_from(R).where(*conds, *c)).scalar_one()  # noqa: E731
+            files = n()
+            not_reports = n(sa.not_(R.c.is_report))
+            duplicates = n(R.c.is_report, R.c.id.in_(_extra_versions()))
+        return Counts(files, files - not_reports - duplicates, not_reports, duplicates)
 
     def summary(self, report_id: int) -> ReportSummary | None:
         found = self.reports(ids=[report_id])
@@ -800,13 +847,7 @@ class Store:
         R, C, F = S.reports, S.cells, S.findings
         dim = R.c.agency_key if by == "agency" else (R.c[by] if by else sa.literal(None))
         groups: dict[Any, StatsGroup] = {}
-        ranked = (
-            sa.select(R.c.id, sa.func.row_number().over(
-                partition_by=(R.c.agency_key, R.c.year), order_by=(R.c.has_errors.asc(), R.c.id.desc())).label("rank"))
-            .where(R.c.is_report, R.c.agency_key.is_not(None), R.c.year.is_not(None))
-            .subquery()
-        )
-        extra_versions = sa.select(ranked.c.id).where(ranked.c.rank > 1)
+        extra_versions = _extra_versions()
 
         def group(k):
             if k not in groups:
