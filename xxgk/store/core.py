@@ -630,7 +630,9 @@ class Store:
         return True
 
     def remove_user(self, name: str) -> bool:
+        """Remove a reviewer and their API tokens (their reviews stay)."""
         with self.engine.begin() as conn:
+            conn.execute(S.api_tokens.delete().where(S.api_tokens.c.user_name == name))
             return conn.execute(S.users.delete().where(S.users.c.name == name)).rowcount > 0
 
     def users(self) -> list[User]:
@@ -643,6 +645,54 @@ class Store:
         U = S.users
         with self.engine.connect() as conn:
             return conn.execute(sa.select(U.c.password_hash).where(U.c.name == name)).scalar_one_or_none()
+
+    # ---- API tokens (xxgk.web.tokens) ------------------------------------------------------------
+
+    def add_token(self, user: str, token_sha256: str, prefix: str, label: str | None = None) -> int:
+        """Keep a new API token of `user` (only its SHA-256); its id.  KeyError: no such reviewer."""
+        with self.engine.begin() as conn:
+            if conn.execute(sa.select(S.users.c.name).where(S.users.c.name == user)).first() is None:
+                raise KeyError(user)
+            return conn.execute(S.api_tokens.insert().values(
+                user_name=user, token_sha256=token_sha256, prefix=prefix, label=label, created_at=_now())
+            ).inserted_primary_key[0]
+
+    def token_user(self, token_sha256: str) -> str | None:
+        """The reviewer whose token has this SHA-256 (None: unknown or revoked); notes its use."""
+        T, U = S.api_tokens, S.users
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(T.c.id, U.c.name).select_from(T.join(U, U.c.name == T.c.user_name))
+                               .where(T.c.token_sha256 == token_sha256)).first()
+            if row is None:
+                return None
+            conn.execute(T.update().where(T.c.id == row.id).values(last_used_at=_now()))
+            return row.name
+
+    def tokens(self, user: str | None = None) -> list[dict[str, Any]]:
+        """The API tokens kept (id, user, prefix, label, created_at, last_used_at) — never a token."""
+        T = S.api_tokens
+        stmt = sa.select(T.c.id, T.c.user_name, T.c.prefix, T.c.label, T.c.created_at, T.c.last_used_at).order_by(T.c.id)
+        if user is not None:
+            stmt = stmt.where(T.c.user_name == user)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(stmt)]
+
+    def revoke_token(self, ref: int | str) -> int:
+        """Revoke tokens by id, by prefix (the first characters shown by `tokens`) or, given a
+        reviewer's name, all of theirs; how many were revoked."""
+        T = S.api_tokens
+        with self.engine.begin() as conn:
+            if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+                cond = T.c.id == int(ref)
+            elif ref.startswith("xxgk_") and len(ref) > 16:  # the whole token
+                import hashlib
+
+                cond = T.c.token_sha256 == hashlib.sha256(ref.encode()).hexdigest()
+            elif ref.startswith("xxgk_"):  # the prefix `tokens` shows
+                cond = T.c.prefix == ref
+            else:
+                cond = T.c.user_name == ref
+            return conn.execute(T.delete().where(cond)).rowcount
 
     # ---- reading ------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ reviews   a reviewer's verdict on a finding, keyed by the finding's stable key, 
           re-ingesting and re-parsing the same file
 failures  files that could not be read, with their message
 users     the reviewers who may sign in to the web desk (xxgk users add)
+api_tokens  reviewers' API tokens for scripts (xxgk users token): only the token's SHA-256
 """
 
 from __future__ import annotations
@@ -127,6 +128,19 @@ users = sa.Table(
     sa.Column("name", sa.String(64), primary_key=True),
     sa.Column("password_hash", sa.Text, nullable=False),  # Argon2 (xxgk.web.security); never the password
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("user_name", sa.String(64), sa.ForeignKey("users.name", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("token_sha256", sa.String(64), nullable=False),  # never the token itself
+    sa.Column("prefix", sa.String(16), nullable=False),  # the token's first characters, to tell tokens apart
+    sa.Column("label", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_used_at", sa.DateTime(timezone=True)),
+    sa.UniqueConstraint("token_sha256", name="uq_api_tokens_token_sha256"),
 )
 
 REVIEW_STATUSES = ("confirmed", "dismissed")
