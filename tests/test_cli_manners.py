@@ -89,6 +89,9 @@ ONE_LINE_EXIT_2 = [
     (["parse"], "缺少参数 FILE"),
     (["stats", "--bogus"], "没有选项 --bogus"),
     (["bogus"], "没有命令“bogus”"),
+    (["export", "-o", "/nonexistent-dir/x.csv"], "所在的文件夹 /nonexistent-dir 不存在"),
+    (["form", "-o", "/nonexistent-dir/x.xlsx"], "所在的文件夹 /nonexistent-dir 不存在"),
+    (["serve", "--port", "99999999"], "--port 不能大于 65535"),
 ]
 
 

@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..agency import LEVELS
-from .manners import at_least, choice, year_filter
+from .manners import at_least, choice, output_file, year_filter
 
 DB_HELP = "数据库：SQLite 文件路径或 URL（postgresql://用户@主机/库）；默认 $XXGK_DB，否则当前文件夹的 xxgk.db"
 _BY_CN = {"year": "年度", "level": "层级", "kind": "机关类型", "region": "地区", "province": "省级", "prefecture": "地市级",
@@ -373,7 +373,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def export(
-        output: Path = typer.Option(..., "--output", "-o", help="输出文件"),
+        output: Path = typer.Option(..., "--output", "-o", callback=output_file, help="输出文件"),
         format: Optional[str] = typer.Option(None, "--format", "-f", help="csv / xlsx / parquet / jsonl（默认按文件后缀）"),
         layout: str = typer.Option("wide", "--layout", help="wide：每个文件一行；long：每个单元格一行"),
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),

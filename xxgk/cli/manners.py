@@ -196,3 +196,16 @@ def at_least(option: str, minimum: int) -> Callable:
         return value
 
     return check
+
+
+def output_file(value):
+    """An output file's folder must exist (one line, not a traceback when writing)."""
+    if value is not None:
+        from pathlib import Path
+
+        parent = Path(value).expanduser().parent
+        if not parent.is_dir():
+            raise typer.BadParameter(f"{value} 所在的文件夹 {parent} 不存在")
+        if Path(value).is_dir():
+            raise typer.BadParameter(f"{value} 是文件夹，请给出文件名")
+    return value

@@ -13,6 +13,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .manners import output_file
+
 
 def _load_data(path: Path):
     """A report data file (YAML, JSON, filled form), or exit 2 naming each problem."""
@@ -41,7 +43,7 @@ def _template_option(value: Optional[str]) -> Optional[str]:
 def register(app: typer.Typer) -> None:
     @app.command()
     def form(
-        output: Path = typer.Option(Path("年报填报.xlsx"), "-o", "--output", help="输出的 XLSX 填报表"),
+        output: Path = typer.Option(Path("年报填报.xlsx"), "-o", "--output", callback=output_file, help="输出的 XLSX 填报表"),
         template: Optional[str] = typer.Option(None, "--template", callback=_template_option, help="模板版本：2021（默认）或 2019"),
         agency: Optional[str] = typer.Option(None, "--agency", help="预填机关名称"),
         year: Optional[int] = typer.Option(None, "--year", help="预填年度（未指定模板时据此选模板）"),
@@ -68,7 +70,7 @@ def register(app: typer.Typer) -> None:
     def render(
         data: Path = typer.Argument(..., help="报告数据：YAML、JSON 或填好的 XLSX 填报表"),
         to: Optional[str] = typer.Option(None, "--to", help="输出格式：docx、html、md、txt（默认按 -o 的扩展名）"),
-        output: Optional[Path] = typer.Option(None, "-o", "--output", help="输出文件（txt/md/html 省略时打印到标准输出）"),
+        output: Optional[Path] = typer.Option(None, "-o", "--output", callback=output_file, help="输出文件（txt/md/html 省略时打印到标准输出）"),
         allow_errors: bool = typer.Option(False, "--allow-errors", help="数据有勾稽错误或空格时仍然生成"),
     ):
         """按全国统一格式生成年度报告（标题、六个部分、三张表）。数据不平或有空格时拒绝生成并逐条说明。"""
@@ -115,7 +117,7 @@ def register(app: typer.Typer) -> None:
     def ledger(
         file: Path = typer.Argument(..., help="申请台账（CSV 或 XLSX）：编号、收到日期、申请人类型、办理结果、办结日期，可选 补正日期、延期"),
         year: int = typer.Option(..., "--year", help="报告年度"),
-        output: Optional[Path] = typer.Option(None, "-o", "--output", help="输出数据文件（.yaml/.yml 或 .json）"),
+        output: Optional[Path] = typer.Option(None, "-o", "--output", callback=output_file, help="输出数据文件（.yaml/.yml 或 .json）"),
         cases: Optional[Path] = typer.Option(None, "--cases", help="行政复议、行政诉讼案件清单（CSV 或 XLSX）：类型、结果，可选 编号、收到日期、审结日期"),
         agency: Optional[str] = typer.Option(None, "--agency", help="机关名称"),
         template: Optional[str] = typer.Option(None, "--template", callback=_template_option, help="模板版本（默认按年度）"),

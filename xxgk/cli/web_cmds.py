@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
     def serve(
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
         host: str = typer.Option("127.0.0.1", "--host", help="监听地址（默认只在本机可访问）"),
-        port: int = typer.Option(8000, "--port", help="端口"),
+        port: int = typer.Option(8000, "--port", min=1, max=65535, help="端口（1–65535）"),
         auth: bool = typer.Option(False, "--auth", help="写操作（上传、审核）需要审核员登录；账号用 xxgk users add 创建"),
         read_only: bool = typer.Option(False, "--read-only", help="只读：不能上传，也不能修改审核结论"),
     ):
