@@ -48,8 +48,10 @@ def test_help_has_no_type_tags_and_cuts_nothing(args):
     # piped (not a terminal), 80 columns: what `xxgk … --help > help.txt` writes
     r = runner.invoke(app, [*args, "--help"], env={"COLUMNS": "80"})
     assert r.exit_code == 0, r.output
-    for tag in ("<bool>", "<str>", "<int>", "<list[", "<path>", "{", "}"):
+    for tag in ("<bool>", "<str>", "<int>", "<float>", "<list[", "<path>", "<Path>"):
         assert tag not in r.stdout, (tag, r.stdout)
+    usage = next(line for line in r.stdout.splitlines() if "Usage:" in line)
+    assert "{" not in usage and "}" not in usage, usage
     flat = _flat(r.stdout)
     assert flat.count("…") == sum(_flat(p.help or "").count("…") for p in _all_texts(args))  # none added
     group = typer.main.get_command(app)
