@@ -135,7 +135,10 @@ def _fold_help_texts() -> None:
 
 
 def install(app: typer.Typer) -> None:
-    _fold_help_texts()
+    try:
+        _fold_help_texts()
+    except (AttributeError, ImportError):  # a Typer whose internals moved: plainer help, the CLI still works
+        pass
 
     def show_version(value: bool) -> None:
         if value:
