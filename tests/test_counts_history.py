@@ -88,3 +88,17 @@ def test_history_names_the_copies_of_one_report(corpus):
     assert head.count("计入统计") == 1
     assert not re.search(r"年#\d", head)  # no unnamed `2024年#16` columns
     assert "xxgk stats 只计入标“计入统计”的一份" in r.stdout
+
+
+def test_desk_agency_page_names_the_copies_too(corpus):
+    pytest.importorskip("fastapi")
+    db, _ = corpus
+    desk = Desk(db)
+    try:
+        html = desk.page("/agency?name=云岭镇")
+    finally:
+        desk.close()
+    head = html.split("</thead>")[0]
+    for fmt, suffix in (("文本", "txt"), ("网页", "html"), ("Word", "docx")):
+        assert re.search(rf"{fmt} #\d+ 西山县云岭镇人民政府-2024-2021模板\.{suffix}", head), fmt
+    assert head.count("（计入统计）") == 1

@@ -46,23 +46,6 @@ def _num(v) -> str:
     return "" if v is None else str(v)
 
 
-_FORMAT_CN = {"text": "文本", "html": "网页", "docx": "Word", "doc": "Word（.doc）", "pdf": "PDF", "image": "扫描件"}
-
-
-def _counted_versions(reports) -> dict[int, bool]:
-    """For each report of a year that holds several files of the organ: whether `stats` counts it
-    (the same choice as Store.stats: the one without errors, else the latest stored)."""
-    by_year: dict[tuple, list] = {}
-    for r in reports:
-        by_year.setdefault((r.agency_key, r.year), []).append(r)
-    out: dict[int, bool] = {}
-    for rs in by_year.values():
-        if len(rs) > 1:
-            best = min(rs, key=lambda r: (r.has_errors, -r.id))
-            out.update({r.id: r.id == best.id for r in rs})
-    return out
-
-
 def _history_header(r, counted: dict[int, bool]) -> str:
     """A column of `history`: the year and template; for a year with several files (one report
     as PDF and web page, a re-publication) also each file's format, id and name, and which one
@@ -71,7 +54,9 @@ def _history_header(r, counted: dict[int, bool]) -> str:
     if r.id not in counted:
         return head
     name = r.source_name or (r.source_path or "").replace("\\", "/").rsplit("/", 1)[-1]
-    fmt = _FORMAT_CN.get(r.format or "", r.format or "")
+    from ..store.core import FORMAT_CN
+
+    fmt = FORMAT_CN.get(r.format or "", r.format or "")
     return f"{head}\n{fmt} #{r.id}\n{escape(name)}" + ("\n[green]计入统计[/]" if counted[r.id] else "")
 
 
@@ -266,7 +251,9 @@ def register(app: typer.Typer) -> None:
             out = Console(highlight=False, soft_wrap=True, width=max(out.width, 200))  # piped: never cut
         t = Table()
         t.add_column("项目", overflow="fold")
-        counted = _counted_versions(h.reports)
+        from ..store.core import counted_versions
+
+        counted = counted_versions(h.reports)
         for r in h.reports:
             t.add_column(_history_header(r, counted), justify="right", overflow="fold")
         for cid in cell_ids():

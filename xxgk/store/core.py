@@ -302,6 +302,25 @@ class Counts:
         return out + (f"（文件中 {'，'.join(notes)}）" if notes else "")
 
 
+def counted_versions(reports: Sequence["ReportSummary"]) -> dict[int, bool]:
+    """For each report of an organ-year that several files carry: whether `Store.stats` counts it
+    (the same choice: the one without errors, else the latest stored).  Years with one file are
+    left out."""
+    by_year: dict[tuple, list] = {}
+    for r in reports:
+        if r.is_report and r.agency_key is not None and r.year is not None:
+            by_year.setdefault((r.agency_key, r.year), []).append(r)
+    out: dict[int, bool] = {}
+    for rs in by_year.values():
+        if len(rs) > 1:
+            best = min(rs, key=lambda r: (r.has_errors, -r.id))
+            out.update({r.id: r.id == best.id for r in rs})
+    return out
+
+
+FORMAT_CN = {"text": "文本", "html": "网页", "docx": "Word", "doc": "Word（.doc）", "pdf": "PDF", "image": "扫描件"}
+
+
 def _extra_versions():
     """Ids of the files that repeat an organ's report of a year already counted: of the files of
     one agency key and year, the one without errors (else the latest stored) counts."""

@@ -209,7 +209,10 @@ def agency(request: Request, name: str = ""):
     store = _store(request)
     hist = store.history(name)
     table_rows = _history_rows(hist)
-    return render(request, "agency.html", name=name, hist=hist, table_rows=table_rows)
+    from ..store.core import FORMAT_CN, counted_versions  # one year in several files: name each column
+
+    return render(request, "agency.html", name=name, hist=hist, table_rows=table_rows,
+                  counted=counted_versions(hist.reports), formats=FORMAT_CN)
 
 
 def _history_rows(hist) -> list[dict[str, Any]]:
