@@ -472,7 +472,7 @@ def test_parse_and_ingest_read_html_and_docx(tmp_path):
     db = f"sqlite:///{tmp_path / 'x.db'}"
     result = CliRunner().invoke(app, ["ingest", str(tmp_path), "--db", db])
     assert result.exit_code == 2  # an input could not be read
-    assert "新入库 2 份" in result.output and "失败 1 个" in result.output
+    assert "新入库 2 个" in result.output and "失败 1 个" in result.output
     assert "c.docx: DOCX 文件已损坏（不是完整的 zip 压缩包）" in result.output
 
 

@@ -304,3 +304,23 @@ def test_2019_ledger_maps_2021_other_results_to_the_single_other_row(tmp_path):
 ])
 def test_date_forms(text, expected):
     assert parse_date(text) == expected
+
+
+def test_ledger_into_a_data_file_that_does_not_exist_yet_creates_it(tmp_path):
+    # README's writing steps on the first try: the year's data file does not exist yet
+    data = tmp_path / "2024.yaml"
+    led = _csv(tmp_path / "l.csv", LEDGER)
+    cas = _csv(tmp_path / "c.csv", CASES, header=CASES_HEADER)
+    r = runner.invoke(app, ["ledger", str(led), "--year", "2024", "--cases", str(cas), "--agency", "东湖区测试局",
+                            "--into", str(data)])
+    assert r.exit_code == 0, r.output
+    made = from_mapping(yaml.safe_load(data.read_text(encoding="utf-8"))).canonical()
+    assert made["requests"] == _expected_requests()
+    assert made["appeals"]["reconsideration"]["total"] == 2
+    rd = from_mapping(yaml.safe_load(data.read_text(encoding="utf-8")))
+    assert rd.year == 2024 and rd.agency == "东湖区测试局"
+    # run again: now it exists, and Table 3 is recounted into it
+    assert runner.invoke(app, ["ledger", str(led), "--year", "2024", "--into", str(data)]).exit_code == 0
+    bad = tmp_path / "2024.xlsx"
+    r = runner.invoke(app, ["ledger", str(led), "--year", "2024", "--into", str(bad)])
+    assert r.exit_code == 2 and ".yaml 或 .json" in r.output and not bad.exists()

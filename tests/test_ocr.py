@@ -237,10 +237,9 @@ def test_minus_sign_is_seen_in_the_ink(text, dash):
     import numpy as np
     from PIL import Image, ImageDraw, ImageFont
 
-    try:
-        font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 28)
-    except OSError:
-        font = ImageFont.load_default(28)
+    from .support import cjk_font
+
+    font = ImageFont.truetype(cjk_font(), 28)
     img = Image.new("L", (120, 48), 255)
     ImageDraw.Draw(img).text((10, 5), text, fill=0, font=font)
     assert ocr._leading_dash(np.asarray(img)) is dash

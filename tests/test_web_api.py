@@ -189,7 +189,7 @@ def test_corpus_page_charts_and_stats_agree_with_independent_sums(desk):
         assert f"{year}：{n:,}件" in chart
     # a filter narrows charts and counts
     html = desk.page("/corpus?year=2023&has_errors=1")
-    assert re.search(r'<div class="big">1</div><div>份年度报告</div>', html)
+    assert re.search(r'<div class="big">1</div><div>份年度报告（1 个文件）</div>', html)
     shares = desk.client.get("/api/stats", params={"year": 2023}).json()["groups"][0]["rates"]
     processed = sum(r.values["requests"]["total_processed"]["total"] for r in reps if r.year == 2023)
     granted = sum(r.values["requests"]["granted"]["total"] for r in reps if r.year == 2023)

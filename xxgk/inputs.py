@@ -29,13 +29,21 @@ class Item:
 
 
 def member_name(info: zipfile.ZipInfo) -> str:
-    """Member names of archives made on Chinese Windows are GBK without the UTF-8 flag."""
+    """A member's name as its author wrote it.  Without the UTF-8 flag (0x800) zipfile decodes the
+    name as cp437; the bytes are really UTF-8 (Linux `zip`, macOS), or GBK (Chinese Windows), or
+    cp437 after all — tried in that order (a GBK name is practically never valid UTF-8)."""
     name = info.filename
-    if not info.flag_bits & 0x800:
+    if info.flag_bits & 0x800:
+        return name
+    try:
+        raw = name.encode("cp437")
+    except UnicodeEncodeError:  # not a cp437 decoding (a ZipInfo made in memory): keep it
+        return name
+    for encoding in ("utf-8", "gbk"):
         try:
-            name = name.encode("cp437").decode("gbk")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            pass
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
     return name
 
 

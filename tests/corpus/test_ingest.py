@@ -163,7 +163,7 @@ def test_cli_ingest_stats_history_findings(db_url, tmp_path):
     (tmp_path / "in" / "empty.txt").write_bytes(b"")
     r = _cli("ingest", str(tmp_path / "in"), "--db", db_url)
     assert r.returncode == 2, r.stderr  # a file could not be read
-    assert "新入库 30 份" in r.stdout and "失败 1 个" in r.stdout and "empty.txt" in r.stdout
+    assert "新入库 30 个" in r.stdout and "失败 1 个" in r.stdout and "empty.txt" in r.stdout
     r = _cli("ingest", str(tmp_path / "in"), "--db", db_url, "--json")
     out = json.loads(r.stdout)
     assert (out["stored"], out["skipped"], out["known_failures"]) == (0, 30, 1)
@@ -193,7 +193,7 @@ def test_cli_uses_xxgk_db_and_the_current_folder(tmp_path):
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "xxgk.db").is_file()
     r = _cli("ingest", "in", cwd=tmp_path, env={"XXGK_DB": str(tmp_path / "other.db")})
-    assert (tmp_path / "other.db").is_file() and "新入库 2 份" in r.stdout
+    assert (tmp_path / "other.db").is_file() and "新入库 2 个" in r.stdout
 
 
 def _count(db_url) -> int:

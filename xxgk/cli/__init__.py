@@ -20,6 +20,10 @@ _MODULES = ("report_cmds", "corpus_cmds", "web_cmds", "render_cmds")
 for _name in _MODULES:
     importlib.import_module(f"{__name__}.{_name}").register(app)
 
+from . import manners  # noqa: E402  (--version, help texts, bad arguments as one Chinese line)
+
+manners.install(app)
+
 
 def main() -> None:  # console-script entry point
     app()

@@ -12,13 +12,19 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ..agency import LEVELS
+from .manners import at_least, choice, output_file, year_filter
+
 DB_HELP = "数据库：SQLite 文件路径或 URL（postgresql://用户@主机/库）；默认 $XXGK_DB，否则当前文件夹的 xxgk.db"
 _BY_CN = {"year": "年度", "level": "层级", "kind": "机关类型", "region": "地区", "province": "省级", "prefecture": "地市级",
           "county": "县级", "agency": "机关", "template": "模板", None: "全部"}
+_SEVERITIES = ("error", "warning", "info")
+_REVIEWS = ("confirmed", "dismissed", "reviewed", "unreviewed")
 _SEV_CN = {"error": "[bold red]错误[/]", "warning": "[yellow]警告[/]", "info": "[dim]提示[/]"}
 
 
-def _open(db: Optional[str]):
+def _open(db: Optional[str], *, create: bool = False):
+    """The corpus at `db`; only `ingest` may create it (a mistyped --db of a read command is refused)."""
     try:
         from ..store import StoreError, open_store
     except ImportError as exc:
@@ -26,7 +32,7 @@ def _open(db: Optional[str]):
         raise typer.Exit(2)
 
     try:
-        return open_store(db)
+        return open_store(db, create=create)
     except StoreError as exc:
         typer.echo(f"xxgk: {exc}", err=True)
         raise typer.Exit(2)
@@ -40,13 +46,26 @@ def _num(v) -> str:
     return "" if v is None else str(v)
 
 
+def _history_header(r, counted: dict[int, bool]) -> str:
+    """A column of `history`: the year and template; for a year with several files (one report
+    as PDF and web page, a re-publication) also each file's format, id and name, and which one
+    the statistics count."""
+    head = f"{r.year or '?'}年\n{r.template}模板"
+    if r.id not in counted:
+        return head
+    name = r.source_name or (r.source_path or "").replace("\\", "/").rsplit("/", 1)[-1]
+    from ..store.core import FORMAT_CN
+
+    fmt = FORMAT_CN.get(r.format or "", r.format or "")
+    return f"{head}\n{fmt} #{r.id}\n{escape(name)}" + ("\n[green]计入统计[/]" if counted[r.id] else "")
+
+
 def _filters(agency, year, level, region) -> dict:
     out = {}
     if agency:
         out["agency"] = agency
-    if year:
-        lo, _, hi = year.partition("-")
-        out["year"] = (int(lo), int(hi)) if hi else int(lo)
+    if year is not None:  # already checked and parsed by manners.year_filter
+        out["year"] = year
     if level:
         out["level"] = level
     if region:
@@ -55,8 +74,8 @@ def _filters(agency, year, level, region) -> dict:
 
 
 _AGENCY = typer.Option(None, "--agency", help="只看该机关（名称，有无县区前缀、人民政府后缀均可）")
-_YEAR = typer.Option(None, "--year", help="年度，或范围如 2021-2023")
-_LEVEL = typer.Option(None, "--level", help="层级：国务院部门 / 省级 / 地市级 / 县级 / 乡镇街道")
+_YEAR = typer.Option(None, "--year", callback=year_filter, help="年度，或范围如 2021-2023")
+_LEVEL = typer.Option(None, "--level", callback=choice("--level", LEVELS), help=f"层级：{' / '.join(LEVELS)}")
 _REGION = typer.Option(None, "--region", help="地区名称（包含即可）")
 
 
@@ -99,7 +118,7 @@ def register(app: typer.Typer) -> None:
             except RayUnavailable as exc:
                 typer.echo(f"xxgk: {exc}", err=True)
                 raise typer.Exit(2)
-        store = _open(db)
+        store = _open(db, create=True)
         missing = [p for p in paths if not p.exists()]
         for p in missing:
             typer.echo(f"xxgk: {p}: 文件或文件夹不存在", err=True)
@@ -107,7 +126,7 @@ def register(app: typer.Typer) -> None:
         err = Console(stderr=True)
         progress = Progress(
             TextColumn("入库"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]:.0f} 份/秒"), TextColumn("[red]失败 {task.fields[errors]}[/]"),
+            TextColumn("{task.fields[rate]:.0f} 个文件/秒"), TextColumn("[red]失败 {task.fields[errors]}[/]"),
             TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn(),
             console=err, disable=quiet or json_out or not err.is_terminal, transient=False,
         )
@@ -132,11 +151,11 @@ def register(app: typer.Typer) -> None:
             out = Console(highlight=False, soft_wrap=True)
             head = "[yellow]已中断[/]" if result.interrupted else "入库完成"
             out.print(
-                f"{head}：共 {result.files} 个文件；新入库 {result.stored} 份，重新解析 {result.replaced} 份，"
-                f"已入库跳过 {result.skipped} 份，此前失败跳过 {result.known_failures} 个，失败 {result.failed} 个；"
-                f"跨年度发现 {result.cross_year_findings} 条；用时 {result.seconds:.1f} 秒（{result.rate:.0f} 份/秒）"
+                f"{head}：共 {result.files} 个文件；新入库 {result.stored} 个，重新解析 {result.replaced} 个，"
+                f"已入库跳过 {result.skipped} 个，此前失败跳过 {result.known_failures} 个，失败 {result.failed} 个；"
+                f"跨年度发现 {result.cross_year_findings} 条；用时 {result.seconds:.1f} 秒（{result.rate:.0f} 个文件/秒）"
             )
-            out.print(f"数据库：{escape(store.url)}；共 {store.count()} 份报告")
+            out.print(f"数据库：{escape(store.url)}；共 {store.counts().text()}")
             if result.interrupted:
                 out.print("已写入的报告完整保存；再次运行同一命令即可继续。")
             if result.known_failures:
@@ -155,7 +174,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def stats(
-        by: Optional[str] = typer.Option(None, "--by", help="分组：year / level / kind / region / province / prefecture / county / agency / template"),
+        by: Optional[str] = typer.Option(None, "--by", callback=choice("--by", tuple(k for k in _BY_CN if k)), help="分组：year / level / kind / region / province / prefecture / county / agency / template"),
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
         json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
         agency: Optional[str] = _AGENCY, year: Optional[str] = _YEAR, level: Optional[str] = _LEVEL,
@@ -207,6 +226,9 @@ def register(app: typer.Typer) -> None:
                 t.add_column(name.replace("占比", "").replace("（份）", "").replace("（件）", ""), justify="right")
             for g in st.groups:
                 t.add_row(escape(key(g)), *(fn(g) for _, fn in metrics))
+        reports = sum(g.reports for g in st.groups)
+        out.print(f"共 {reports + st.not_reports + st.duplicates} 个文件，{reports} 份报告"
+                  + ("（--all-versions：同一机关同一年度的每个文件各计一份）" if all_versions else "（同一机关同一年度的报告只计一份）"))
         out.print(t)
         codes: dict[str, int] = {}
         for g in st.groups:
@@ -252,12 +274,15 @@ def register(app: typer.Typer) -> None:
         if json_out:
             return
         out.print(f"[bold]{escape(h.key or agency)}[/]（名称：{escape('、'.join(sorted({r.agency or '' for r in h.reports})))}）")
+        if not out.is_terminal:
+            out = Console(highlight=False, soft_wrap=True, width=max(out.width, 200))  # piped: never cut
         t = Table()
-        t.add_column("项目")
-        years = [r.year for r in h.reports]
+        t.add_column("项目", overflow="fold")
+        from ..store.core import counted_versions
+
+        counted = counted_versions(h.reports)
         for r in h.reports:
-            label = f"{r.year or '?'}年" + (f"#{r.id}" if years.count(r.year) > 1 else "")
-            t.add_column(f"{label}\n{r.template}模板", justify="right")
+            t.add_column(_history_header(r, counted), justify="right", overflow="fold")
         for cid in cell_ids():
             table, row, col = cid
             if not all_cells and table != "active" and col != "total" and not (table == "appeals" and col == "corrected"):
@@ -267,6 +292,9 @@ def register(app: typer.Typer) -> None:
                 continue
             t.add_row(cell_label(*cid), *(_num(per.get(r.id)) for r in h.reports))
         out.print(t)
+        if counted:
+            out.print("同一年度有多个文件（同一报告的不同格式或重新发布）：xxgk stats 只计入标“计入统计”的一份"
+                      "（没有错误的，否则最后入库的）。")
         cross = [f for f in h.findings if f.scope == "corpus"]
         if cross:
             out.print(f"[bold]跨年度衔接问题（{len(cross)} 条）：[/]")
@@ -278,10 +306,13 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def findings(
         code: Optional[list[str]] = typer.Option(None, "--code", help="问题代码（可多次给出或逗号分隔）"),
-        severity: Optional[str] = typer.Option(None, "--severity", help="error / warning / info"),
-        scope: Optional[str] = typer.Option(None, "--scope", help="report（单份报告）/ corpus（跨年度）"),
-        review: Optional[str] = typer.Option(None, "--review", help="confirmed / dismissed / reviewed / unreviewed"),
-        limit: int = typer.Option(200, "--limit", help="最多列出多少条（0 = 不限）"),
+        severity: Optional[str] = typer.Option(None, "--severity", callback=choice("--severity", _SEVERITIES, many=True),
+                                               help="error / warning / info（可逗号分隔）"),
+        scope: Optional[str] = typer.Option(None, "--scope", callback=choice("--scope", ("report", "corpus")),
+                                            help="report（单份报告）/ corpus（跨年度）"),
+        review: Optional[str] = typer.Option(None, "--review", callback=choice("--review", _REVIEWS),
+                                             help="confirmed / dismissed / reviewed / unreviewed"),
+        limit: int = typer.Option(200, "--limit", callback=at_least("--limit", 0), help="最多列出多少条（0 = 不限）"),
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
         json_out: bool = typer.Option(False, "--json", help="每条一行 JSON"),
         agency: Optional[str] = _AGENCY, year: Optional[str] = _YEAR, level: Optional[str] = _LEVEL,
@@ -291,7 +322,7 @@ def register(app: typer.Typer) -> None:
         codes = [c.strip().upper() for v in code or [] for c in v.split(",") if c.strip()]
         store = _open(db)
         try:
-            rows = store.findings(code=codes or None, severity=severity, scope=scope, review=review,
+            rows = store.findings(code=codes or None, severity=severity.split(",") if severity else None, scope=scope, review=review,
                                   limit=limit or None, **_filters(agency, year, level, region))
         except ValueError as exc:
             typer.echo(f"xxgk: {exc}", err=True)
@@ -356,9 +387,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def export(
-        output: Path = typer.Option(..., "--output", "-o", help="输出文件"),
+        output: Path = typer.Option(..., "--output", "-o", callback=output_file, help="输出文件"),
         format: Optional[str] = typer.Option(None, "--format", "-f", help="csv / xlsx / parquet / jsonl（默认按文件后缀）"),
-        layout: str = typer.Option("wide", "--layout", help="wide：每份报告一行；long：每个单元格一行"),
+        layout: str = typer.Option("wide", "--layout", help="wide：每个文件一行；long：每个单元格一行"),
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
         agency: Optional[str] = _AGENCY, year: Optional[str] = _YEAR, level: Optional[str] = _LEVEL,
         region: Optional[str] = _REGION,
@@ -379,4 +410,4 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
         finally:
             store.close()
-        typer.echo(f"已导出 {res.reports} 份报告、{res.rows} 行到 {output}")
+        typer.echo(f"已导出 {res.reports} 个文件、{res.rows} 行到 {output}")

@@ -13,6 +13,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .manners import output_file
+
 
 def _load_data(path: Path):
     """A report data file (YAML, JSON, filled form), or exit 2 naming each problem."""
@@ -41,7 +43,7 @@ def _template_option(value: Optional[str]) -> Optional[str]:
 def register(app: typer.Typer) -> None:
     @app.command()
     def form(
-        output: Path = typer.Option(Path("年报填报.xlsx"), "-o", "--output", help="输出的 XLSX 填报表"),
+        output: Path = typer.Option(Path("年报填报.xlsx"), "-o", "--output", callback=output_file, help="输出的 XLSX 填报表"),
         template: Optional[str] = typer.Option(None, "--template", callback=_template_option, help="模板版本：2021（默认）或 2019"),
         agency: Optional[str] = typer.Option(None, "--agency", help="预填机关名称"),
         year: Optional[int] = typer.Option(None, "--year", help="预填年度（未指定模板时据此选模板）"),
@@ -68,7 +70,7 @@ def register(app: typer.Typer) -> None:
     def render(
         data: Path = typer.Argument(..., help="报告数据：YAML、JSON 或填好的 XLSX 填报表"),
         to: Optional[str] = typer.Option(None, "--to", help="输出格式：docx、html、md、txt（默认按 -o 的扩展名）"),
-        output: Optional[Path] = typer.Option(None, "-o", "--output", help="输出文件（txt/md/html 省略时打印到标准输出）"),
+        output: Optional[Path] = typer.Option(None, "-o", "--output", callback=output_file, help="输出文件（txt/md/html 省略时打印到标准输出）"),
         allow_errors: bool = typer.Option(False, "--allow-errors", help="数据有勾稽错误或空格时仍然生成"),
     ):
         """按全国统一格式生成年度报告（标题、六个部分、三张表）。数据不平或有空格时拒绝生成并逐条说明。"""
@@ -115,14 +117,14 @@ def register(app: typer.Typer) -> None:
     def ledger(
         file: Path = typer.Argument(..., help="申请台账（CSV 或 XLSX）：编号、收到日期、申请人类型、办理结果、办结日期，可选 补正日期、延期"),
         year: int = typer.Option(..., "--year", help="报告年度"),
-        output: Optional[Path] = typer.Option(None, "-o", "--output", help="输出数据文件（.yaml/.yml 或 .json）"),
+        output: Optional[Path] = typer.Option(None, "-o", "--output", callback=output_file, help="输出数据文件（.yaml/.yml 或 .json）"),
         cases: Optional[Path] = typer.Option(None, "--cases", help="行政复议、行政诉讼案件清单（CSV 或 XLSX）：类型、结果，可选 编号、收到日期、审结日期"),
         agency: Optional[str] = typer.Option(None, "--agency", help="机关名称"),
         template: Optional[str] = typer.Option(None, "--template", callback=_template_option, help="模板版本（默认按年度）"),
         overdue: bool = typer.Option(False, "--overdue", help="列出超过法定答复期限（及即将到期）的申请"),
         as_of: Optional[str] = typer.Option(None, "--as-of", help="期限核查日期（默认今天；报告年度已过则为12月31日）"),
         keep_going: bool = typer.Option(False, "--keep-going", help="有错误行时仍然统计其余各行"),
-        into: Optional[Path] = typer.Option(None, "--into", help="已有的报告数据文件（YAML/JSON/填报表）：保留其表二和正文，只更新表三（及表四）；默认写回该文件"),
+        into: Optional[Path] = typer.Option(None, "--into", help="报告数据文件（YAML/JSON/填报表）：保留其表二和正文，只更新表三（及表四）；默认写回该文件；不存在时新建"),
     ):
         """由申请台账统计表三（及案件清单统计表四），并按法定期限核查逾期。"""
         from .. import template as T
@@ -131,6 +133,12 @@ def register(app: typer.Typer) -> None:
         from ..render.data import dump
 
         base = None
+        if into is not None and not into.exists():  # the year's first step: the data file is made here
+            if into.suffix.lower() not in (".yaml", ".yml", ".json"):
+                _err(f"{into} 不存在；新建的数据文件应为 .yaml 或 .json")
+                raise typer.Exit(2)
+            output = output or into
+            into = None
         if into is not None:
             base = _load_data(into)
             if base.year is not None and base.year != year:

@@ -163,12 +163,16 @@ def register(app: typer.Typer) -> None:
                 ensure_ascii=False, indent=2,
             ))
             return
-        table = Table("代码 code", "级别", "类别", "说明")
+        table = Table("代码 code", "级别", "类别")
+        table.add_column("说明", overflow="fold")  # wrapped, never cut with "…"
         group_cn = {"reader": "读取", "check": "审核", "cross-year": "跨年度"}
         for r in checks.iter_codes():
             sym, style, cn = _SEV_STYLE[r.severity]
             table.add_row(r.code, f"[{style}]{cn}[/]", group_cn.get(r.group, r.group), r.description)
-        Console().print(table)
+        out = Console()
+        if not out.is_terminal:  # piped or redirected: one line per rule, nothing cut
+            out = Console(width=max(out.width, 240))
+        out.print(table)
 
 
 def _verdict(console: Console, report: Report, verbose: bool) -> None:

@@ -11,11 +11,12 @@ import typer
 DB_HELP = "语料库数据库：SQLite 文件路径或 postgresql://… 地址（默认 $XXGK_DB 或 ./xxgk.db）"
 
 
-def _open(db):
+def _open(db, *, create: bool = False):
+    """The corpus at `db`; only `serve` and `users add` may create it."""
     from ..store import StoreError, open_store
 
     try:
-        return open_store(db)
+        return open_store(db, create=create)
     except StoreError as exc:
         typer.echo(f"xxgk: {exc}", err=True)
         raise typer.Exit(2)
@@ -45,7 +46,7 @@ def register(app: typer.Typer) -> None:
     def serve(
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
         host: str = typer.Option("127.0.0.1", "--host", help="监听地址（默认只在本机可访问）"),
-        port: int = typer.Option(8000, "--port", help="端口"),
+        port: int = typer.Option(8000, "--port", min=1, max=65535, help="端口（1–65535）"),
         auth: bool = typer.Option(False, "--auth", help="写操作（上传、审核）需要审核员登录；账号用 xxgk users add 创建"),
         read_only: bool = typer.Option(False, "--read-only", help="只读：不能上传，也不能修改审核结论"),
     ):
@@ -55,7 +56,7 @@ def register(app: typer.Typer) -> None:
 
         from ..web import create_app
 
-        store = _open(db)
+        store = _open(db, create=True)
         if auth and not read_only and not store.users():
             typer.echo("xxgk: 已开启 --auth，但还没有审核员账号，请先运行 xxgk users add 用户名", err=True)
             raise typer.Exit(2)
@@ -91,7 +92,7 @@ def register(app: typer.Typer) -> None:
         if problem:
             typer.echo(f"xxgk: {problem}", err=True)
             raise typer.Exit(2)
-        store = _open(db)
+        store = _open(db, create=True)
         if not store.add_user(name, hash_password(password), replace=replace):
             typer.echo(f"xxgk: 用户“{name}”已存在（修改密码请加 --replace）", err=True)
             raise typer.Exit(1)
@@ -116,3 +117,48 @@ def register(app: typer.Typer) -> None:
             typer.echo("还没有审核员账号（用 xxgk users add 用户名 添加）")
         for u in rows:
             typer.echo(f"{u.name}\t{u.created_at:%Y-%m-%d %H:%M}")
+
+    @users.command("token")
+    def users_token(
+        name: str = typer.Argument(..., help="审核员用户名（先用 xxgk users add 创建）"),
+        label: Optional[str] = typer.Option(None, "--label", help="说明这个令牌给哪个脚本用"),
+        db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    ):
+        """为审核员签发 API 令牌：脚本以 Authorization: Bearer 令牌 调用审核台 API，无需 Cookie 与 CSRF。
+        令牌只显示这一次（标准输出只有令牌本身），数据库只保存其 SHA-256。"""
+        _need_web()
+        from ..web.tokens import issue
+
+        store = _open(db)
+        token, sha, prefix = issue()
+        try:
+            tid = store.add_token(name, sha, prefix, label)
+        except KeyError:
+            typer.echo(f"xxgk: 没有用户“{name}”（先用 xxgk users add {name} 创建）", err=True)
+            raise typer.Exit(1)
+        typer.echo(token)
+        typer.echo(f"已为 {name} 签发 API 令牌 #{tid}（{prefix}…）；请妥善保存，此后无法再次查看。"
+                   f"撤销：xxgk users revoke-token {tid}", err=True)
+
+    @users.command("tokens")
+    def users_tokens(name: Optional[str] = typer.Argument(None, help="只列出该审核员的令牌"),
+                     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)):
+        """列出 API 令牌（编号、审核员、开头几个字符、说明、签发与最近使用时间；不含令牌本身）。"""
+        store = _open(db)
+        rows = store.tokens(name)
+        if not rows:
+            typer.echo("没有 API 令牌（用 xxgk users token 用户名 签发）")
+        for t in rows:
+            used = f"{t['last_used_at']:%Y-%m-%d %H:%M}" if t["last_used_at"] else "未使用"
+            typer.echo(f"#{t['id']}\t{t['user_name']}\t{t['prefix']}…\t{t['created_at']:%Y-%m-%d %H:%M}\t{used}\t{t['label'] or ''}")
+
+    @users.command("revoke-token")
+    def users_revoke_token(ref: str = typer.Argument(..., help="令牌编号（xxgk users tokens 中的 #）、开头几个字符、令牌本身，或审核员用户名（撤销其全部令牌）"),
+                           db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)):
+        """撤销 API 令牌：之后用它的请求一律被拒绝（401）。"""
+        store = _open(db)
+        n = store.revoke_token(ref.lstrip("#"))
+        if not n:
+            typer.echo(f"xxgk: 没有与“{ref}”对应的 API 令牌（xxgk users tokens 列出全部）", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"已撤销 {n} 个 API 令牌")

@@ -125,10 +125,12 @@ def _decode(data: bytes) -> str:
 def raw_rows(path: str | Path) -> list[tuple[int, list]]:
     """(row number, cells) of every row of a CSV or the first sheet of an XLSX."""
     p = Path(path)
+    from ..readers import ReadError, load
+
     try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise LedgerError(f"无法读取文件：{exc.strerror or exc}") from None
+        data = load(p)
+    except ReadError as exc:
+        raise LedgerError(str(exc)) from None
     if data.startswith(b"PK\x03\x04"):
         from openpyxl import load_workbook
 

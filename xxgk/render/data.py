@@ -269,10 +269,13 @@ def _read_table(tpl, table: T.Table, body, rd: ReportData, problems: list[str]) 
 def load(path: str | Path) -> ReportData:
     """YAML, JSON or a filled XLSX form (by content)."""
     p = Path(path)
+    from ..readers import ReadError
+    from ..readers import load as read_file
+
     try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise DataError([f"无法读取{p}：{exc.strerror or exc}"]) from None
+        raw = read_file(p)
+    except ReadError as exc:
+        raise DataError([str(exc)]) from None
     if raw.startswith(b"PK\x03\x04"):
         from .form_xlsx import read_form
 
@@ -284,7 +287,8 @@ def load(path: str | Path) -> ReportData:
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
             raise DataError([f"{p}不是 UTF-8 或 GBK 编码的文本"]) from None
-    if p.suffix.lower() == ".json" or text.lstrip().startswith("{"):
+    # a .yaml file may well start with "{" (a flow mapping): only a .json file is read as JSON
+    if p.suffix.lower() == ".json" or (p.suffix.lower() not in (".yaml", ".yml") and text.lstrip().startswith("{")):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:

@@ -15,6 +15,7 @@ from .core import (
     RATES,
     STAT_DIMENSIONS,
     TOTALS,
+    Counts,
     FailureRow,
     FindingRow,
     History,
@@ -32,7 +33,7 @@ from .rows import ReportRows, cell_ids, cell_label, finding_keys, report_rows
 
 __all__ = [
     "open_store", "Store", "StoreError", "database_url",
-    "ReportSummary", "FindingRow", "Review", "FailureRow", "History", "Stats", "StatsGroup", "WriteCounts", "User",
+    "Counts", "ReportSummary", "FindingRow", "Review", "FailureRow", "History", "Stats", "StatsGroup", "WriteCounts", "User",
     "ReportRows", "report_rows", "finding_keys", "cell_ids", "cell_label",
     "STAT_DIMENSIONS", "TOTALS", "RATES",
 ]

@@ -18,7 +18,7 @@ from ..agency import agency_key, base_name, group_keys, keys_compatible
 from ..report import Report
 from . import crossyear
 from . import schema as S
-from .db import StoreError, database_url, make_engine, migrate, sqlite_path
+from .db import StoreError, current_revision, database_url, make_engine, migrate, sqlite_path
 from .rows import (
     _RID,
     CELL_COLUMNS,
@@ -293,17 +293,85 @@ def _rates(totals: dict) -> dict[str, float | None]:
 # ---- the store --------------------------------------------------------------------------------
 
 
-def open_store(db: str | None = None, *, upgrade: bool = True) -> "Store":
+@dataclass
+class Counts:
+    """Store.counts: files stored, and the reports they carry (one per organ and year)."""
+
+    files: int
+    reports: int
+    not_reports: int  # files that are not annual reports
+    duplicates: int  # further files of an organ and year already counted (other formats, re-publications)
+
+    def to_json(self) -> dict[str, int]:
+        return asdict(self)
+
+    def text(self) -> str:
+        """The one Chinese phrase every command and the desk print."""
+        out = f"{self.files} 个文件，{self.reports} 份报告"
+        notes = ([f"{self.duplicates} 个是已计入报告的其他格式或重复发布"] if self.duplicates else []) + \
+                ([f"{self.not_reports} 个不是年度报告"] if self.not_reports else [])
+        return out + (f"（文件中 {'，'.join(notes)}）" if notes else "")
+
+
+def counted_versions(reports: Sequence["ReportSummary"]) -> dict[int, bool]:
+    """For each report of an organ-year that several files carry: whether `Store.stats` counts it
+    (the same choice: the one without errors, else the latest stored).  Years with one file are
+    left out."""
+    by_year: dict[tuple, list] = {}
+    for r in reports:
+        if r.is_report and r.agency_key is not None and r.year is not None:
+            by_year.setdefault((r.agency_key, r.year), []).append(r)
+    out: dict[int, bool] = {}
+    for rs in by_year.values():
+        if len(rs) > 1:
+            best = min(rs, key=lambda r: (r.has_errors, -r.id))
+            out.update({r.id: r.id == best.id for r in rs})
+    return out
+
+
+FORMAT_CN = {"text": "文本", "html": "网页", "docx": "Word", "doc": "Word（.doc）", "pdf": "PDF", "image": "扫描件"}
+
+
+def _extra_versions():
+    """Ids of the files that repeat an organ's report of a year already counted: of the files of
+    one agency key and year, the one without errors (else the latest stored) counts."""
+    R = S.reports
+    ranked = (
+        sa.select(R.c.id, sa.func.row_number().over(
+            partition_by=(R.c.agency_key, R.c.year), order_by=(R.c.has_errors.asc(), R.c.id.desc())).label("rank"))
+        .where(R.c.is_report, R.c.agency_key.is_not(None), R.c.year.is_not(None))
+        .subquery()
+    )
+    return sa.select(ranked.c.id).where(ranked.c.rank > 1)
+
+
+def open_store(db: str | None = None, *, upgrade: bool = True, create: bool = True) -> "Store":
     """Open (creating and migrating as needed) the corpus at `db`: a file path (SQLite), a URL
-    (postgresql://…, sqlite:///…), or None for $XXGK_DB, else ./xxgk.db."""
+    (postgresql://…, sqlite:///…), or None for $XXGK_DB, else ./xxgk.db.  With `create=False` a
+    database that does not exist yet, or holds no corpus, is refused (StoreError) instead of being
+    created empty — what the read-only commands want when `--db` is mistyped."""
     url = database_url(db)
+    shown = sa.engine.make_url(url).render_as_string(hide_password=True)
+    path = sqlite_path(url)
+    if not create and path is not None and not path.is_file():
+        raise StoreError(f"数据库不存在：{path}（请检查 --db；语料库由 xxgk ingest 建立）")
     engine = make_engine(url)
     try:
+        if not create:
+            with engine.connect() as conn:
+                if current_revision(conn) is None:
+                    raise StoreError(f"{shown} 中没有 xxgk 语料库（请检查 --db；语料库由 xxgk ingest 建立）")
         if upgrade:
             migrate(engine)
+    except StoreError:
+        engine.dispose()
+        raise
     except sa.exc.OperationalError as exc:
         engine.dispose()
-        raise StoreError(f"无法打开数据库 {sa.engine.make_url(url).render_as_string(hide_password=True)}：{exc.orig}") from None
+        raise StoreError(f"无法打开数据库 {shown}：{exc.orig}") from None
+    except sa.exc.DatabaseError as exc:  # e.g. a file that is not a SQLite database
+        engine.dispose()
+        raise StoreError(f"无法打开数据库 {shown}：{exc.orig}") from None
     return Store(engine)
 
 
@@ -611,7 +679,9 @@ class Store:
         return True
 
     def remove_user(self, name: str) -> bool:
+        """Remove a reviewer and their API tokens (their reviews stay)."""
         with self.engine.begin() as conn:
+            conn.execute(S.api_tokens.delete().where(S.api_tokens.c.user_name == name))
             return conn.execute(S.users.delete().where(S.users.c.name == name)).rowcount > 0
 
     def users(self) -> list[User]:
@@ -624,6 +694,54 @@ class Store:
         U = S.users
         with self.engine.connect() as conn:
             return conn.execute(sa.select(U.c.password_hash).where(U.c.name == name)).scalar_one_or_none()
+
+    # ---- API tokens (xxgk.web.tokens) ------------------------------------------------------------
+
+    def add_token(self, user: str, token_sha256: str, prefix: str, label: str | None = None) -> int:
+        """Keep a new API token of `user` (only its SHA-256); its id.  KeyError: no such reviewer."""
+        with self.engine.begin() as conn:
+            if conn.execute(sa.select(S.users.c.name).where(S.users.c.name == user)).first() is None:
+                raise KeyError(user)
+            return conn.execute(S.api_tokens.insert().values(
+                user_name=user, token_sha256=token_sha256, prefix=prefix, label=label, created_at=_now())
+            ).inserted_primary_key[0]
+
+    def token_user(self, token_sha256: str) -> str | None:
+        """The reviewer whose token has this SHA-256 (None: unknown or revoked); notes its use."""
+        T, U = S.api_tokens, S.users
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(T.c.id, U.c.name).select_from(T.join(U, U.c.name == T.c.user_name))
+                               .where(T.c.token_sha256 == token_sha256)).first()
+            if row is None:
+                return None
+            conn.execute(T.update().where(T.c.id == row.id).values(last_used_at=_now()))
+            return row.name
+
+    def tokens(self, user: str | None = None) -> list[dict[str, Any]]:
+        """The API tokens kept (id, user, prefix, label, created_at, last_used_at) — never a token."""
+        T = S.api_tokens
+        stmt = sa.select(T.c.id, T.c.user_name, T.c.prefix, T.c.label, T.c.created_at, T.c.last_used_at).order_by(T.c.id)
+        if user is not None:
+            stmt = stmt.where(T.c.user_name == user)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(stmt)]
+
+    def revoke_token(self, ref: int | str) -> int:
+        """Revoke tokens by id, by prefix (the first characters shown by `tokens`) or, given a
+        reviewer's name, all of theirs; how many were revoked."""
+        T = S.api_tokens
+        with self.engine.begin() as conn:
+            if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+                cond = T.c.id == int(ref)
+            elif ref.startswith("xxgk_") and len(ref) > 16:  # the whole token
+                import hashlib
+
+                cond = T.c.token_sha256 == hashlib.sha256(ref.encode()).hexdigest()
+            elif ref.startswith("xxgk_"):  # the prefix `tokens` shows
+                cond = T.c.prefix == ref
+            else:
+                cond = T.c.user_name == ref
+            return conn.execute(T.delete().where(cond)).rowcount
 
     # ---- reading ------------------------------------------------------------------------------
 
@@ -705,9 +823,23 @@ class Store:
             return [ReportSummary(**r._mapping) for r in conn.execute(stmt)]
 
     def count(self, **filters) -> int:
+        """Stored files matching the filters (every format and copy; see `counts`)."""
         R = S.reports
         with self.engine.connect() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(R).where(*self._where(conn, filters))).scalar_one()
+
+    def counts(self, **filters) -> "Counts":
+        """Files and reports, the two counts every command and the desk show: a *file* is one stored
+        input (the PDF and the web page of one report are two files); a *report* is one organ's
+        annual report for one year, counted once however many files carry it (as `stats` counts)."""
+        R = S.reports
+        with self.engine.connect() as conn:
+            conds = self._where(conn, filters)
+            n = lambda *c: conn.execute(sa.select(sa.func.count()).select_from(R).where(*conds, *c)).scalar_one()  # noqa: E731
+            files = n()
+            not_reports = n(sa.not_(R.c.is_report))
+            duplicates = n(R.c.is_report, R.c.id.in_(_extra_versions()))
+        return Counts(files, files - not_reports - duplicates, not_reports, duplicates)
 
     def summary(self, report_id: int) -> ReportSummary | None:
         found = self.reports(ids=[report_id])
@@ -837,13 +969,7 @@ class Store:
         R, C, F = S.reports, S.cells, S.findings
         dim = R.c.agency_key if by == "agency" else (R.c[by] if by else sa.literal(None))
         groups: dict[Any, StatsGroup] = {}
-        ranked = (
-            sa.select(R.c.id, sa.func.row_number().over(
-                partition_by=(R.c.agency_key, R.c.year), order_by=(R.c.has_errors.asc(), R.c.id.desc())).label("rank"))
-            .where(R.c.is_report, R.c.agency_key.is_not(None), R.c.year.is_not(None))
-            .subquery()
-        )
-        extra_versions = sa.select(ranked.c.id).where(ranked.c.rank > 1)
+        extra_versions = _extra_versions()
 
         def group(k):
             if k not in groups:

@@ -62,7 +62,10 @@ def make_engine(url: str) -> sa.Engine:
 
         return engine
     if backend == "postgresql":
-        return sa.create_engine(u, pool_pre_ping=True)
+        try:
+            return sa.create_engine(u, pool_pre_ping=True)
+        except ModuleNotFoundError as exc:  # `pip install .` without the extra
+            raise StoreError(f"连接 PostgreSQL 需要安装可选依赖：pip install 'xxgk[store]'（缺少 {exc.name}）") from None
     raise StoreError(f"不支持的数据库：{backend}（支持 SQLite 文件与 PostgreSQL）")
 
 

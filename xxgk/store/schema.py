@@ -13,6 +13,7 @@ users     the reviewers who may sign in to the web desk (xxgk users add)
 store_state  counters of the store; `generation` goes up with every write that changes reports,
           cells or findings
 stats_cache  Store.stats results, each valid for the generation it was computed at
+api_tokens  reviewers' API tokens for scripts (xxgk users token): only the token's SHA-256
 """
 
 from __future__ import annotations
@@ -150,5 +151,18 @@ stats_cache = sa.Table(
 sa.Index("ix_reports_is_report_year", reports.c.is_report, reports.c.year)
 sa.Index("ix_findings_code_report", findings.c.code, findings.c.report_id)
 sa.Index("ix_reports_cross_pending", reports.c.cross_pending, reports.c.agency_base, reports.c.agency_key)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("user_name", sa.String(64), sa.ForeignKey("users.name", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("token_sha256", sa.String(64), nullable=False),  # never the token itself
+    sa.Column("prefix", sa.String(16), nullable=False),  # the token's first characters, to tell tokens apart
+    sa.Column("label", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_used_at", sa.DateTime(timezone=True)),
+    sa.UniqueConstraint("token_sha256", name="uq_api_tokens_token_sha256"),
+)
 
 REVIEW_STATUSES = ("confirmed", "dismissed")

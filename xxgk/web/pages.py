@@ -64,11 +64,11 @@ def _levels() -> tuple[str, ...]:
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request):
     store = _store(request)
-    total = store.count()
+    counts = store.counts()  # files and reports, as every command says them
     stats = store.stats(all_versions=True)  # the desk counts files to review, not organs
     overall = stats.groups[0] if stats.groups else None
-    return render(request, "index.html", total=total, overall=overall, not_reports=stats.not_reports,
-                  failures=store.failures()[-10:])
+    return render(request, "index.html", total=counts.files, counts=counts, overall=overall,
+                  not_reports=stats.not_reports, failures=store.failures()[-10:])
 
 
 @router.get("/reports", response_class=HTMLResponse)
@@ -196,7 +196,8 @@ def corpus(request: Request):
     chart_codes = charts.hbar_chart(codes[:15], title="错误类审核意见：涉及报告数", unit="份")
     chart_warn = charts.hbar_chart(warn[:15], title="警告类审核意见：涉及报告数", unit="份", color=charts.PALETTE[2])
     return render(request, "corpus.html", shown=shown, q=query(shown), overall=g, by_year=by_year,
-                  not_reports=overall.not_reports, levels=_levels(), chart_years=chart_years,
+                  not_reports=overall.not_reports, files=(g.reports if g else 0) + overall.not_reports + overall.duplicates,
+                  levels=_levels(), chart_years=chart_years,
                   chart_shares=chart_shares, chart_codes=chart_codes, chart_warn=chart_warn, rules=_rules())
 
 
@@ -208,7 +209,10 @@ def agency(request: Request, name: str = ""):
     store = _store(request)
     hist = store.history(name)
     table_rows = _history_rows(hist)
-    return render(request, "agency.html", name=name, hist=hist, table_rows=table_rows)
+    from ..store.core import FORMAT_CN, counted_versions  # one year in several files: name each column
+
+    return render(request, "agency.html", name=name, hist=hist, table_rows=table_rows,
+                  counted=counted_versions(hist.reports), formats=FORMAT_CN)
 
 
 def _history_rows(hist) -> list[dict[str, Any]]:

@@ -136,6 +136,11 @@ async def require_writer(request: Request) -> str | None:
     settings = request.app.state.settings
     if settings.read_only:
         raise Forbidden("本服务以只读模式运行，不能修改数据")
+    from .tokens import bearer_user  # API tokens (xxgk users token): no cookie, so no CSRF
+
+    token_user = bearer_user(request)
+    if token_user is not None:
+        return token_user
     await check_csrf(request)
     user = current_user(request)
     if settings.auth and not user:

@@ -1,0 +1,5 @@
+"""`python -m xxgk` — the same as the `xxgk` command."""
+
+from .cli import main
+
+main()

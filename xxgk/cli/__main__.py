@@ -1,0 +1,5 @@
+"""`python -m xxgk.cli`."""
+
+from . import main
+
+main()
