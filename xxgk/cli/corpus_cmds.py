@@ -86,7 +86,7 @@ def register(app: typer.Typer) -> None:
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
         jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="并行进程数（默认：全部 CPU 核）"),
         retry_failed: bool = typer.Option(False, "--retry-failed", help="重试此前读取失败的文件"),
-        engine: str = typer.Option("local", "--engine", help="解析引擎：local（本机进程池）或 ray（Ray 集群，需 xxgk[ray]）"),
+        engine: str = typer.Option("local", "--engine", help="解析引擎：local（本机进程池）或 ray（Ray 集群，需安装 Ray 扩展）"),
         ray_address: Optional[str] = typer.Option(
             None, "--ray-address", help="Ray 集群地址（auto 或 ray://主机:10001）；不填则在本机启动 Ray"),
         ray_input: str = typer.Option(
