@@ -279,6 +279,36 @@ def print_text(scores: list[DocScore], summary: dict[str, Any], show_wrong: bool
         )
 
 
+def study_stats(labels: list[dict[str, Any]]) -> dict[str, Any]:
+    """Counts over the labels: template, level, province, Traditional, excerpt kind, quirks, cells."""
+    from collections import Counter
+
+    def count(key):
+        return dict(Counter(str(lab.get(key)) for lab in labels).most_common())
+
+    quirks = Counter(q for lab in labels for q in lab.get("quirks") or [])
+    return {
+        "documents": len(labels),
+        "with_cells": sum(1 for lab in labels if lab.get("cells")),
+        "cells": sum(len(lab.get("cells") or {}) for lab in labels),
+        "blank_cells": sum(1 for lab in labels for v in (lab.get("cells") or {}).values() if v is None),
+        "template": count("template"),
+        "level": count("level"),
+        "province": count("province"),
+        "traditional": count("traditional"),
+        "excerpt": count("excerpt"),
+        "year": dict(sorted(Counter(str(lab.get("year")) for lab in labels).items())),
+        "agency_null": sum(1 for lab in labels if lab.get("agency") is None),
+        "quirks": dict(quirks.most_common()),
+    }
+
+
+def print_stats(labels: list[dict[str, Any]], out=sys.stdout) -> None:
+    st = study_stats(labels)
+    for k, v in st.items():
+        out.write(f"{k}: {json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v}\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Score xxgk on the real-world study set")
     ap.add_argument("--pages", default=os.environ.get("XXGK_REALWORLD") or DEFAULT_PAGES)
@@ -286,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", action="append", help="score only this id (prefix match; repeatable)")
     ap.add_argument("--show-wrong", action="store_true", help="list every wrong value")
     ap.add_argument("--json", action="store_true", help="machine output")
+    ap.add_argument("--stats", action="store_true", help="describe the study set from the labels alone (no parsing)")
     a = ap.parse_args(argv)
     pages, labels_dir = Path(a.pages), Path(a.labels)
     if not pages.is_dir():
@@ -295,6 +326,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"找不到标注目录 {labels_dir}", file=sys.stderr)
         return 2
     labels = load_labels(labels_dir)
+    if a.stats:
+        print_stats(labels)
+        return 0
     if a.only:
         labels = [lab for lab in labels if any(str(lab["id"]).startswith(o) for o in a.only)]
     scores, missing = [], []
