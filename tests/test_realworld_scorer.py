@@ -143,3 +143,17 @@ def test_only_filters(tmp_path, capsys, only, count):
     (labels / "900-abcdef.yaml").write_text(yaml.safe_dump(_label(), allow_unicode=True), encoding="utf-8")
     rw.main(["--pages", str(pages), "--labels", str(labels), "--json", "--only", only])
     assert json.loads(capsys.readouterr().out)["summary"]["documents"] == count
+
+
+def test_stats_count_the_labels_without_parsing():
+    labs = [
+        _label(level="township", province="湖南"),
+        _label(id="901-000000", template="2019", level="ministry", province="中央", traditional=True,
+               quirks=["traditional"], cells={"active.fees.previous_items": None}),
+    ]
+    st = rw.study_stats(labs)
+    assert st["documents"] == 2 and st["cells"] == 10 and st["blank_cells"] == 1
+    assert st["template"] == {"2021": 1, "2019": 1}
+    assert st["level"] == {"township": 1, "ministry": 1}
+    assert st["traditional"] == {"False": 1, "True": 1}
+    assert st["quirks"]["traditional"] == 1 and st["quirks"]["pipe-rows"] == 1
