@@ -147,7 +147,7 @@ def test_only_filters(tmp_path, capsys, only, count):
 
 def test_stats_count_the_labels_without_parsing():
     labs = [
-        _label(level="township", province="湖南"),
+        _label(level="township", province="湖南", traditional=False),
         _label(id="901-000000", template="2019", level="ministry", province="中央", traditional=True,
                quirks=["traditional"], cells={"active.fees.previous_items": None}),
     ]
