@@ -107,6 +107,11 @@ def finding_covers(where: dict[str, Any], cell: str) -> bool:
     return True
 
 
+def is_agency_finding(code: str, where: dict[str, Any]) -> bool:
+    """A finding about the agency: its code names it, or its `where` points at the agency field."""
+    return "AGENCY" in code.upper() or where.get("field") == "agency" or "agency" in where
+
+
 # --------------------------------------------------------------------------- scoring
 
 
@@ -127,6 +132,7 @@ class DocScore:
     right: int = 0
     agency_ok: bool = False
     year_ok: bool = False
+    agency_flagged: bool = False  # some finding speaks about the agency (code or where)
     agency_want: str | None = None
     agency_got: str | None = None
     year_want: int | None = None
@@ -150,7 +156,7 @@ class DocScore:
             "visible": self.visible,
             "right": self.right,
             "agency_ok": self.agency_ok,
-            "agency": {"want": self.agency_want, "got": self.agency_got},
+            "agency": {"want": self.agency_want, "got": self.agency_got, "flagged": self.agency_flagged},
             "year_ok": self.year_ok,
             "year": {"want": self.year_want, "got": self.year_got},
             "fully_right": self.fully_right,
@@ -183,6 +189,7 @@ def score_one(label: dict[str, Any], data: bytes) -> DocScore:
     ds.agency_ok = agency_ok(label, report.meta.agency)
     ds.year_ok = label.get("year") == report.meta.year
     findings = [(f.code, f.where or {}) for f in report.findings]
+    ds.agency_flagged = any(is_agency_finding(code, where) for code, where in findings)
     label_tpl = label.get("template")
     for cell, want in cells.items():
         got = _cell_value(report, cell) if (label_tpl is None or report.template == label_tpl) else None
@@ -212,6 +219,7 @@ def summarize(scores: list[DocScore]) -> dict[str, Any]:
         "documents_fully_right": sum(s.fully_right for s in scores),
         "documents_fully_right_pct": pct(sum(s.fully_right for s in scores), len(scores)),
         "agency_right": sum(s.agency_ok for s in scores),
+        "agency_wrong_without_finding": sum(1 for s in scores if not s.agency_ok and not s.agency_flagged),
         "year_right": sum(s.year_ok for s in scores),
         "wrong_values": sum(len(s.wrong) for s in scores),
         "wrong_without_finding": sum(s.unflagged for s in scores),
@@ -241,7 +249,7 @@ def print_text(scores: list[DocScore], summary: dict[str, Any], show_wrong: bool
     for s in scores:
         flags = []
         if not s.agency_ok:
-            flags.append(f"agency {s.agency_got!r}≠{s.agency_want!r}")
+            flags.append(f"agency {s.agency_got!r}≠{s.agency_want!r}" + (" [flagged]" if s.agency_flagged else " [NO FINDING]"))
         if not s.year_ok:
             flags.append(f"year {s.year_got}≠{s.year_want}")
         if s.error:
@@ -264,7 +272,7 @@ def print_text(scores: list[DocScore], summary: dict[str, Any], show_wrong: bool
     w(f"documents             {S['documents']}\n")
     w(f"visible cells right   {S['cells_right']}/{S['cells_visible']} = {S['cells_right_pct']}%\n")
     w(f"documents fully right {S['documents_fully_right']}/{S['documents']} = {S['documents_fully_right_pct']}%\n")
-    w(f"agency right          {S['agency_right']}/{S['documents']}\n")
+    w(f"agency right          {S['agency_right']}/{S['documents']} (wrong without a finding: {S['agency_wrong_without_finding']})\n")
     w(f"year right            {S['year_right']}/{S['documents']}\n")
     w(f"wrong values          {S['wrong_values']} (without a finding: {S['wrong_without_finding']})\n")
     if S["errors"]:

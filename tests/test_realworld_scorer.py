@@ -157,3 +157,13 @@ def test_stats_count_the_labels_without_parsing():
     assert st["level"] == {"township": 1, "ministry": 1}
     assert st["traditional"] == {"False": 1, "True": 1}
     assert st["quirks"]["traditional"] == 1 and st["quirks"]["pipe-rows"] == 1
+
+
+def test_agency_finding_detection():
+    assert rw.is_agency_finding("AGENCY_MISSING", {})
+    assert rw.is_agency_finding("META_UNSURE", {"field": "agency"})
+    assert not rw.is_agency_finding("BLANK_CELL", {"table": "active", "row": "fees"})
+    nameless = rw.score_one(_label(agency="某某县某某镇人民政府", agency_alt=[]), PAGE.encode())
+    assert not nameless.agency_ok and nameless.to_json()["agency"]["flagged"] is False
+    s = rw.summarize([nameless])
+    assert s["agency_wrong_without_finding"] == 1
