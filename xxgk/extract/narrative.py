@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ..report import Claim, Quantity, SumClaim
 from ..template import Template
-from ..text import cn_to_int, fold, numbering_of
+from ..text import cn_to_int, fold, numbering_of, small_int
 
 _CN = "零〇○一二两三四五六七八九十百千万"
 NUM = rf"(?:\d+(?:,\d{{3}})*|[{_CN}]+)"
@@ -37,9 +37,9 @@ def quantities(text: str) -> list[Quantity]:
     out = []
     for m in _QTY.finditer(text):
         num = m.group("num")
-        value = int(num.replace(",", "")) if num[0].isdigit() else cn_to_int(num)
+        value = small_int(num.replace(",", "")) if num[0].isdigit() else cn_to_int(num)
         if value is None:
-            continue
+            continue  # more digits than any count: not a quantity
         if num[0].isdigit() and m.start() > 0 and text[m.start() - 1] in ".．":
             continue  # the fraction of a decimal
         approx = bool(m.group("pre") or m.group("post") or m.group("tail"))
@@ -144,7 +144,7 @@ def claims(lines: list[tuple[int, str, int | None]], tpl: Template) -> tuple[lis
                     head = f[max(0, m.start("n") - 2) : m.start("n")]
                     if tail.startswith(("余", "多", "以上", "左右")) or head.endswith(("近", "约", "超过", "逾")):
                         continue
-                    value = int(num.replace(",", "")) if num[0].isdigit() else cn_to_int(num)
+                    value = small_int(num.replace(",", "")) if num[0].isdigit() else cn_to_int(num)
                     if value is None:
                         continue
                 seen.append((m.start(), m.end(), pat.cells))

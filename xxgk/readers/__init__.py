@@ -9,10 +9,11 @@ from pathlib import Path
 
 from ..document import Document
 from .decode import decode
-from .errors import ReadError
+from .. import limits
+from .errors import ARCHIVE_ERRORS, ReadError
 from .text import read_text
 
-MAX_BYTES = 200 * 1024 * 1024
+MAX_BYTES = limits.MAX_BYTES
 
 
 def sniff(data: bytes, name: str = "") -> str:
@@ -41,7 +42,7 @@ def _zip_kind(data: bytes, name: str = "") -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = set(z.namelist())
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except ARCHIVE_ERRORS:
         # a damaged package: its local headers still name the parts, or its name says what it was
         if b"word/document.xml" in data or b"word/_rels" in data or name.lower().endswith((".docx", ".docm", ".dotx")):
             return "docx"

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 
+from .. import limits
 from . import register
 from .errors import ReadError
 from .layout import PageContent, Piece, Rule, build
 
-MAX_PAGES = 500
+MAX_PAGES = limits.MAX_PAGES
 _RULE_THICKNESS = 3.0  # points: a path thinner than this is a ruling line
 
 
@@ -37,9 +38,10 @@ def open_pdf(data: bytes):
     if len(doc) == 0:
         doc.close()
         raise ReadError("PDF没有任何页面", "pdf-no-pages")
-    if len(doc) > MAX_PAGES:
+    pages = len(doc)
+    if pages > MAX_PAGES:
         doc.close()
-        raise ReadError(f"PDF页数过多（{len(doc)}页），超过{MAX_PAGES}页上限", "pdf-too-many-pages")
+        raise ReadError(f"PDF页数过多（{pages}页），超过{MAX_PAGES}页上限", "pdf-too-many-pages")
     return doc
 
 

@@ -1,0 +1,45 @@
+"""Every bound on untrusted input, declared in one place.
+
+Every input is untrusted: a file may be damaged or made to hurt.  Each limit below is far above
+anything an annual report needs (a report is 5–40 pages, a few hundred lines, four tables of at
+most ~30 rows by ~15 columns) and far below what would let a small file take minutes or
+gigabytes.  Crossing one gives a clear one-line error (`ReadError`) or, where the rest of the
+document is still worth reading, a finding — never a traceback, never a silent cut.
+
+Goal these serve: any input under 20 MB is read, extracted and checked within 10 s and 500 MB.
+"""
+
+from __future__ import annotations
+
+# -- whole inputs ------------------------------------------------------------------------------
+MAX_BYTES = 200 * 1024 * 1024  # any file; larger ones are refused before they are looked at
+MAX_TEXT_CHARS = 4_000_000  # decoded characters of a text or web page (a report is ~30,000)
+MAX_LINES = 200_000  # lines of a document after reading (a report has a few hundred)
+MAX_LINE_CHARS = 100_000  # one line longer than this is cut into pieces at sentence ends
+
+# -- numbers -----------------------------------------------------------------------------------
+# A cell or a quantity in the prose with more digits than this is not a count or an amount of a
+# report (the largest, a fee in 元, has ~10 digits): it is read as text, not as a number.
+# (Python refuses int() of more than 4,300 digits; we stop long before.)
+MAX_NUMBER_DIGITS = 15
+
+# -- tables ------------------------------------------------------------------------------------
+MAX_COLSPAN = 1000  # the HTML limit; a larger span is malformed, not a wider table
+MAX_TABLES = 5_000  # tables in one document
+MAX_TABLE_ROWS = 20_000  # rows of one table
+MAX_TABLE_CELLS = 200_000  # grid slots (rows × width) of one table after spans are expanded
+MAX_DOC_CELLS = 1_000_000  # table cells of one document, all tables together
+
+# -- packages (DOCX, zip) ----------------------------------------------------------------------
+MAX_PART = 64 * 1024 * 1024  # decompressed size of one XML part; more is a zip bomb, not a report
+MAX_RATIO = 200  # decompressed/compressed: Word XML compresses ~10:1, bombs by thousands
+MAX_XML_DEPTH = 256  # element nesting (Word nests ~15 deep, web pages ~40)
+
+# -- PDF ---------------------------------------------------------------------------------------
+MAX_PAGES = 500
+MAX_PAGE_RULES = 5_000  # ruling lines on one page (a page of tables has ~200)
+MAX_PAGE_GLYPHS = 50_000  # characters on one page (a dense page has ~3,000)
+MAX_PAGE_OBJECTS = 50_000  # path objects on one page looked at for ruling lines
+
+# -- images ------------------------------------------------------------------------------------
+MAX_IMAGE_PIXELS = 60_000_000  # e.g. 7,000 × 8,500: an A4 scan at 600 dpi is 35 M
