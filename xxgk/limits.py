@@ -25,10 +25,10 @@ MAX_NUMBER_DIGITS = 15
 
 # -- tables ------------------------------------------------------------------------------------
 MAX_COLSPAN = 1000  # the HTML limit; a larger span is malformed, not a wider table
-MAX_TABLES = 5_000  # tables in one document
-MAX_TABLE_ROWS = 20_000  # rows of one table
+MAX_TABLES = 2_000  # tables in one document (a report has 3–10)
+MAX_TABLE_ROWS = 5_000  # rows of one table (a report table has < 50)
 MAX_TABLE_CELLS = 200_000  # grid slots (rows × width) of one table after spans are expanded
-MAX_DOC_CELLS = 1_000_000  # table cells of one document, all tables together
+MAX_DOC_CELLS = 300_000  # table cells of one document, all tables together
 
 # -- packages (DOCX, zip) ----------------------------------------------------------------------
 MAX_PART = 64 * 1024 * 1024  # decompressed size of one XML part; more is a zip bomb, not a report

@@ -60,13 +60,40 @@ def read_bytes(data: bytes, name: str = "") -> Document:
     fmt = sniff(data, name)
     if fmt == "text":
         text, encoding, warnings = decode(data)
+        bounded_text(text)
         doc = read_text(text, encoding=encoding)
         lossy(doc, warnings)
-        return doc
+        return bounded(doc)
     reader = _FORMAT_READERS.get(fmt)
     if reader is None:
         raise ReadError(f"暂不支持读取此格式（{fmt}）", "unsupported-format")
-    return reader(data, name)
+    return bounded(reader(data, name))
+
+
+def bounded_text(text: str) -> None:
+    """A decoded text or page longer than any report could be is refused before it is parsed."""
+    if len(text) > limits.MAX_TEXT_CHARS:
+        raise ReadError(f"文字内容过多（{len(text) // 10000}万字，上限{limits.MAX_TEXT_CHARS // 10000}万字），不是一份年报，已拒绝读取", "too-much-text")
+    lines = text.count("\n") + 1
+    if lines > limits.MAX_LINES:
+        raise ReadError(f"行数过多（{lines}行，上限{limits.MAX_LINES}行），不是一份年报，已拒绝读取", "too-many-lines")
+
+
+def bounded(doc: Document) -> Document:
+    """A document within the limits on lines, tables and cells (`xxgk.limits`), or a one-line
+    ReadError: whatever a reader made of the input, the extractor gets a bounded amount of work."""
+    if len(doc.lines) > limits.MAX_LINES:
+        raise ReadError(f"行数过多（{len(doc.lines)}行，上限{limits.MAX_LINES}行），不是一份年报，已拒绝读取", "too-many-lines")
+    if len(doc.tables) > limits.MAX_TABLES:
+        raise ReadError(f"表格过多（{len(doc.tables)}个，上限{limits.MAX_TABLES}个），不是一份年报，已拒绝读取", "too-many-tables")
+    cells = 0
+    for table in doc.tables:
+        if len(table.rows) > limits.MAX_TABLE_ROWS:
+            raise ReadError(f"文件中的表格过大（{len(table.rows)}行，上限{limits.MAX_TABLE_ROWS}行），不是年报表格，已拒绝读取", "too-large-table")
+        cells += sum(len(row.cells) for row in table.rows)
+    if cells > limits.MAX_DOC_CELLS:
+        raise ReadError(f"表格单元格过多（{cells}格，上限{limits.MAX_DOC_CELLS}格），不是一份年报，已拒绝读取", "too-many-cells")
+    return doc
 
 
 def lossy(doc: Document, warnings: list[str]) -> None:
