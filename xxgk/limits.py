@@ -37,9 +37,14 @@ MAX_XML_DEPTH = 256  # element nesting (Word nests ~15 deep, web pages ~40)
 
 # -- PDF ---------------------------------------------------------------------------------------
 MAX_PAGES = 500
-MAX_PAGE_RULES = 5_000  # ruling lines on one page (a page of tables has ~200)
+MAX_PAGE_RULES = 2_000  # ruling lines on one page (a page of a report's tables has ~200–800);
+# a page with more is read as text without its lines (a finding says so)
+MAX_GRID_SLOTS = 5_000  # cells of one table grid found from ruling lines (a report table has < 500)
 MAX_PAGE_GLYPHS = 50_000  # characters on one page (a dense page has ~3,000)
-MAX_PAGE_OBJECTS = 50_000  # path objects on one page looked at for ruling lines
+MAX_DOC_GLYPHS = 600_000  # characters of a whole PDF (a 40-page report has ~60,000)
+MAX_PAGE_OBJECTS = 20_000  # path objects (or segments of one path) looked at on one page
 
 # -- images ------------------------------------------------------------------------------------
-MAX_IMAGE_PIXELS = 60_000_000  # e.g. 7,000 × 8,500: an A4 scan at 600 dpi is 35 M
+MAX_IMAGE_PIXELS = 40_000_000  # one page (an A4 scan at 600 dpi is 35 M)
+MAX_IMAGE_TOTAL = 120_000_000  # all pages (frames) of one image file together
+MAX_IMAGE_FRAMES = 200

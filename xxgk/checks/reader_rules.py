@@ -68,6 +68,11 @@ def cell_inferred(report: Report):
     yield from notes(report, "CELL_INFERRED")
 
 
+@rule("PAGE_TOO_COMPLEX", Severity.WARNING, "PDF某页线条过多，未按表格线识别该页的表格", group="reader")
+def page_too_complex(report: Report):
+    yield from notes(report, "PAGE_TOO_COMPLEX")
+
+
 @rule("DUPLICATE_ROW", Severity.WARNING, "同一行在表中出现两次且数字不同", group="reader")
 def duplicate_row(report: Report):
     yield from notes(report, "DUPLICATE_ROW")

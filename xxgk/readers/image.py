@@ -6,11 +6,12 @@ from __future__ import annotations
 import io
 import warnings
 
+from .. import limits
 from . import register
 from .errors import ReadError
 
-MAX_PIXELS = 100_000_000  # per page; a scan of an A4 page at 600 dpi is 35 megapixels
-MAX_FRAMES = 200
+MAX_PIXELS = limits.MAX_IMAGE_PIXELS  # per page; a scan of an A4 page at 600 dpi is 35 megapixels
+MAX_FRAMES = limits.MAX_IMAGE_FRAMES
 
 
 def _pil():
@@ -51,12 +52,16 @@ def frames(data: bytes) -> list:
         n = getattr(img, "n_frames", 1)
         if n > MAX_FRAMES:
             raise ReadError(f"图片页数过多（{n}页），超过{MAX_FRAMES}页上限", "image-too-many-pages")
+        total = 0
         for k in range(n):
             img.seek(k)
-            img.load()
-            w, h = img.size
+            w, h = img.size  # checked before the frame's pixels are decoded
+            total += w * h
             if w * h > MAX_PIXELS:
                 raise ReadError(f"图片第{k + 1}页过大（{w}×{h}像素），超过上限", "image-too-large")
+            if total > limits.MAX_IMAGE_TOTAL:
+                raise ReadError(f"图片总像素过多（{n}页），超过{limits.MAX_IMAGE_TOTAL // 1_000_000}百万像素上限", "image-too-large")
+            img.load()
             out.append(img.convert("L"))
     except ReadError:
         raise

@@ -57,6 +57,8 @@ def _glyphs(page) -> list[Piece]:
     tp = page.get_textpage()
     try:
         n = tp.count_chars()
+        if n > limits.MAX_PAGE_GLYPHS:
+            raise ReadError(f"PDF某页文字过多（{n}字，上限{limits.MAX_PAGE_GLYPHS}字），不是年报页面，已拒绝读取", "pdf-too-complex")
         text = tp.get_text_range(0, n) if n else ""
         out = []
         for i, ch in enumerate(text):
@@ -71,11 +73,14 @@ def _glyphs(page) -> list[Piece]:
         tp.close()
 
 
-def _rules(page, raw) -> list[Rule]:
-    """Ruling lines: thin path objects, and the four edges of stroked rectangles."""
+def _rules(page, raw) -> list[Rule] | None:
+    """Ruling lines: thin path objects, and the four edges of stroked rectangles; None when the
+    page has more than `limits.MAX_PAGE_RULES` (or more path objects than are worth looking at)."""
     _, height = _size(page)
     out = []
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):
+    for k, obj in enumerate(page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2)):
+        if k >= limits.MAX_PAGE_OBJECTS or len(out) > limits.MAX_PAGE_RULES:
+            return None
         left, bottom, right, top = obj.get_bounds()
         w, h = right - left, top - bottom
         y0, y1 = height - top, height - bottom
@@ -86,7 +91,7 @@ def _rules(page, raw) -> list[Rule]:
             out += [Rule(left, y0, right, y0), Rule(left, y1, right, y1), Rule(left, y0, left, y1), Rule(right, y0, right, y1)]
         else:  # a whole grid drawn as one path: its straight axis-parallel segments
             out += _segments(obj, raw, height)
-    return out
+    return out if len(out) <= limits.MAX_PAGE_RULES else None
 
 
 def _segments(obj, raw, height: float) -> list[Rule]:
@@ -97,7 +102,7 @@ def _segments(obj, raw, height: float) -> list[Rule]:
         return []
     x, y = ctypes.c_float(), ctypes.c_float()
     out, prev, start = [], None, None
-    for i in range(raw.FPDFPath_CountSegments(obj.raw)):
+    for i in range(min(raw.FPDFPath_CountSegments(obj.raw), limits.MAX_PAGE_OBJECTS)):
         seg = raw.FPDFPath_GetPathSegment(obj.raw, i)
         if not raw.FPDFPathSegment_GetPoint(seg, x, y):
             continue
@@ -131,13 +136,21 @@ def read_pdf(data: bytes, name: str = ""):
     scanned: list[int] = []
     warnings: list[str] = []
     notes: list[tuple[str, str, dict]] = []
+    busy: list[int] = []  # pages with too many lines to look for tables in
+    total = 0
     try:
         for k in range(len(doc)):
             page = doc[k]
             try:
                 glyphs = _glyphs(page)
+                total += len(glyphs)
+                if total > limits.MAX_DOC_GLYPHS:
+                    raise ReadError(f"PDF文字过多（超过{limits.MAX_DOC_GLYPHS}字），不是一份年报，已拒绝读取", "pdf-too-complex")
                 if glyphs:
-                    pages.append(PageContent(k + 1, *_size(page), glyphs, _rules(page, raw)))
+                    rules = _rules(page, raw)
+                    if rules is None:
+                        busy.append(k + 1)
+                    pages.append(PageContent(k + 1, *_size(page), glyphs, rules or []))
                 else:
                     scanned.append(k)
                     pages.append(PageContent(k + 1, *_size(page), []))
@@ -162,6 +175,13 @@ def read_pdf(data: bytes, name: str = ""):
         raise ReadError(f"PDF文件已损坏，读取中断（{type(exc).__name__}）", "pdf-broken") from None
     finally:
         doc.close()
+    if busy:
+        notes.append((
+            "PAGE_TOO_COMPLEX",
+            f"第{'、'.join(map(str, busy))}页线条过多（超过{limits.MAX_PAGE_RULES}条），不像年报的表格页，"
+            "该页未按表格线识别表格，只读取了文字，请核对该页的表格",
+            {"pages": busy},
+        ))
     out = build(pages, "pdf", warnings)
     out.notes.extend(notes)
     if scanned and len(scanned) == len(pages):
@@ -185,7 +205,10 @@ def _ocr_pages(doc, scanned: list[int], all_scanned: bool):
     for k in scanned:
         page = doc[k]
         try:
-            scale = ocr.DPI / 72
+            w, h = page.get_width(), page.get_height()
+            # a page of any size is rendered within the image pixel limit (a poster-sized page
+            # at 200 dpi would be billions of pixels)
+            scale = min(ocr.DPI / 72, (limits.MAX_IMAGE_PIXELS / max(w * h, 1.0)) ** 0.5)
             img = page.render(scale=scale, grayscale=True).to_pil().convert("L")
             out.append(ocr.ocr_page(img, k + 1))
         finally:
