@@ -13,8 +13,10 @@ from __future__ import annotations
 
 # -- whole inputs ------------------------------------------------------------------------------
 MAX_BYTES = 200 * 1024 * 1024  # any file; larger ones are refused before they are looked at
+MAX_TEXT_BYTES = 16 * 1024 * 1024  # a plain-text file (a report as text is ~100 KB)
+MAX_HTML_BYTES = 24 * 1024 * 1024  # a web page (inline images make some pages a few MB)
 MAX_TEXT_CHARS = 4_000_000  # decoded characters of a text or web page (a report is ~30,000)
-MAX_LINES = 200_000  # lines of a document after reading (a report has a few hundred)
+MAX_LINES = 100_000  # lines of a document after reading (a report has a few hundred)
 MAX_LINE_CHARS = 100_000  # one line longer than this is cut into pieces at sentence ends
 
 # -- numbers -----------------------------------------------------------------------------------
@@ -48,3 +50,4 @@ MAX_PAGE_OBJECTS = 20_000  # path objects (or segments of one path) looked at on
 MAX_IMAGE_PIXELS = 40_000_000  # one page (an A4 scan at 600 dpi is 35 M)
 MAX_IMAGE_TOTAL = 120_000_000  # all pages (frames) of one image file together
 MAX_IMAGE_FRAMES = 200
+MAX_OCR_PIXELS = 12_000_000  # a scanned PDF page is rendered for OCR within this (A4 at 200 dpi is 3.9 M)

@@ -58,6 +58,10 @@ def read_bytes(data: bytes, name: str = "") -> Document:
     if len(data) > MAX_BYTES:
         raise ReadError(f"文件过大（{len(data) // (1024 * 1024)} MB），超过 {MAX_BYTES // (1024 * 1024)} MB 上限", "too-large")
     fmt = sniff(data, name)
+    cap = {"text": limits.MAX_TEXT_BYTES, "html": limits.MAX_HTML_BYTES}.get(fmt)
+    if cap and len(data) > cap:
+        what = "文本文件" if fmt == "text" else "网页"
+        raise ReadError(f"{what}过大（{len(data) // (1024 * 1024)} MB），超过{cap // (1024 * 1024)} MB上限，不是一份年报", "too-large")
     if fmt == "text":
         text, encoding, warnings = decode(data)
         bounded_text(text)

@@ -208,7 +208,7 @@ def _ocr_pages(doc, scanned: list[int], all_scanned: bool):
             w, h = page.get_width(), page.get_height()
             # a page of any size is rendered within the image pixel limit (a poster-sized page
             # at 200 dpi would be billions of pixels)
-            scale = min(ocr.DPI / 72, (limits.MAX_IMAGE_PIXELS / max(w * h, 1.0)) ** 0.5)
+            scale = min(ocr.DPI / 72, (limits.MAX_OCR_PIXELS / max(w * h, 1.0)) ** 0.5)
             img = page.render(scale=scale, grayscale=True).to_pil().convert("L")
             out.append(ocr.ocr_page(img, k + 1))
         finally:
