@@ -15,7 +15,7 @@ Every input ends as one of
   crash    any other exception, or the worker died (traceback kept)
   hang     not done within --timeout seconds (the worker is killed)
   memory   MemoryError, or the worker's peak RSS passed --mem MB
-and crash/hang/memory inputs are written to OUT/<outcome>/ with a .txt saying what happened, so
+and crash/hang/memory inputs are written to OUT/<outcome>/ with a .info saying what happened, so
 `python scripts/fuzz.py --replay FILE` (or `xxgk parse FILE`) reproduces one.
 
 Workers are long-lived (each parses many inputs); one is restarted after a crash or a limit,
@@ -392,7 +392,10 @@ class Pool:
     --recycle inputs."""
 
     def __init__(self, n: int, mem_mb: int, hard_mb: int, recycle: int):
-        self.ctx = mp.get_context("fork")
+        # workers fork from a small server process, not from this one (which holds the seeds and
+        # the inputs): their peak RSS is then their own
+        self.ctx = mp.get_context("forkserver")
+        self.ctx.set_forkserver_preload(["xxgk.pipeline", "xxgk.readers.docx", "xxgk.readers.html", "lxml.html", "pypdfium2"])
         self.mem_mb, self.hard_mb, self.recycle = mem_mb, hard_mb, recycle
         self.slots = [self._start() for _ in range(n)]
 
@@ -467,7 +470,7 @@ def fuzz(n: int, seed: int, workers: int, timeout: float, mem_mb: int, hard_mb: 
             folder.mkdir(parents=True, exist_ok=True)
             stem = f"{idx:06d}-{fmt}-{mut}"
             (folder / f"{stem}.{EXT[fmt]}").write_bytes(data)
-            (folder / f"{stem}.txt").write_text(f"seed {seed} input {idx} format {fmt} mutation {mut}\n{secs:.2f}s\n{detail}\n", encoding="utf-8")
+            (folder / f"{stem}.info").write_text(f"seed {seed} input {idx} format {fmt} mutation {mut}\n{secs:.2f}s\n{detail}\n", encoding="utf-8")
         if progress and finished % 100 == 0:
             c = Counter(r["outcome"] for r in results)
             print(f"[{finished}/{n}] {time.time() - started:.0f}s " + " ".join(f"{o}={c[o]}" for o in OUTCOMES), file=sys.stderr, flush=True)

@@ -74,10 +74,10 @@ def read_bytes(data: bytes, name: str = "") -> Document:
     return bounded(reader(data, name))
 
 
-def bounded_text(text: str) -> None:
+def bounded_text(text: str, limit: int = limits.MAX_TEXT_CHARS) -> None:
     """A decoded text or page longer than any report could be is refused before it is parsed."""
-    if len(text) > limits.MAX_TEXT_CHARS:
-        raise ReadError(f"文字内容过多（{len(text) // 10000}万字，上限{limits.MAX_TEXT_CHARS // 10000}万字），不是一份年报，已拒绝读取", "too-much-text")
+    if len(text) > limit:
+        raise ReadError(f"文字内容过多（{len(text) // 10000}万字，上限{limit // 10000}万字），不是一份年报，已拒绝读取", "too-much-text")
     lines = text.count("\n") + 1
     if lines > limits.MAX_LINES:
         raise ReadError(f"行数过多（{lines}行，上限{limits.MAX_LINES}行），不是一份年报，已拒绝读取", "too-many-lines")
@@ -86,6 +86,9 @@ def bounded_text(text: str) -> None:
 def bounded(doc: Document) -> Document:
     """A document within the limits on lines, tables and cells (`xxgk.limits`), or a one-line
     ReadError: whatever a reader made of the input, the extractor gets a bounded amount of work."""
+    chars = sum(len(line.text) for line in doc.lines)
+    if chars > limits.MAX_TEXT_CHARS:
+        raise ReadError(f"文字内容过多（{chars // 10000}万字，上限{limits.MAX_TEXT_CHARS // 10000}万字），不是一份年报，已拒绝读取", "too-much-text")
     if len(doc.lines) > limits.MAX_LINES:
         raise ReadError(f"行数过多（{len(doc.lines)}行，上限{limits.MAX_LINES}行），不是一份年报，已拒绝读取", "too-many-lines")
     if len(doc.tables) > limits.MAX_TABLES:

@@ -121,6 +121,7 @@ class _Builder:
         self.tables: list[Table] = []
         self.buf: list[str] = []
         self.rows_seen = 0  # table rows read so far (bounded like lines)
+        self.cells_seen = 0
 
     # -- lines ---------------------------------------------------------------------------------
     def flush(self) -> None:
@@ -189,8 +190,11 @@ class _Builder:
         if len(trs) > limits.MAX_TABLE_ROWS:
             raise ReadError(f"文件中的表格过大（{len(trs)}行，上限{limits.MAX_TABLE_ROWS}行），不是年报表格，已拒绝读取", "too-large-table")
         self.rows_seen += len(trs)
+        self.cells_seen += sum(len(tr) for tr in trs)
         if self.rows_seen > limits.MAX_LINES:
             raise ReadError(f"表格行数过多（超过{limits.MAX_LINES}行），不是一份年报，已拒绝读取", "too-many-lines")
+        if self.cells_seen > limits.MAX_DOC_CELLS:
+            raise ReadError(f"表格单元格过多（超过{limits.MAX_DOC_CELLS}格），不是一份年报，已拒绝读取", "too-many-cells")
         for tr in trs:
             no = first + len(raw)
             cells = []
@@ -279,7 +283,7 @@ def read_html(data: bytes, name: str = "") -> Document:
     if lxml is None:
         raise ReadError("读取 HTML 需要 lxml，请重新安装 xxgk（pip install xxgk）", "missing-extra")
     text, encoding, warnings = decode_html(data)
-    bounded_text(text)
+    bounded_text(text, limits.MAX_HTML_CHARS)
     text = to_simplified(text.lstrip("\ufeff"))
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text)  # lxml refuses str input with an encoding declaration
     if not text.strip():

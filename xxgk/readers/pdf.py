@@ -24,8 +24,22 @@ def _pdfium():
     return pdfium, raw
 
 
+_OBJ = re.compile(rb"(?<![0-9])(\d{1,10})\s+\d{1,5}\s+obj\b")
+
+
+def _check_structure(data: bytes) -> None:
+    """Refuse, before PDFium sees it, a file whose objects are defined over and over (a chunk of
+    a PDF repeated thousands of times): PDFium's repair of such a file takes minutes."""
+    seen: dict[bytes, int] = {}
+    for m in _OBJ.finditer(data):
+        n = seen[m.group(1)] = seen.get(m.group(1), 0) + 1
+        if n > limits.MAX_PDF_REDEFINED:
+            raise ReadError(f"PDF文件结构异常（同一对象重复定义超过{limits.MAX_PDF_REDEFINED}次），文件已损坏，无法读取", "pdf-broken")
+
+
 def open_pdf(data: bytes):
     pdfium, raw = _pdfium()
+    _check_structure(data)
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
