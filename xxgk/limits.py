@@ -16,7 +16,7 @@ MAX_BYTES = 200 * 1024 * 1024  # any file; larger ones are refused before they a
 MAX_TEXT_BYTES = 8 * 1024 * 1024  # a plain-text file (a report as text is ~100 KB)
 MAX_HTML_BYTES = 24 * 1024 * 1024  # a web page (inline images make some pages a few MB)
 MAX_TEXT_CHARS = 1_500_000  # characters of a document's text (a report is ~30,000)
-MAX_HTML_CHARS = 8_000_000  # characters of a web page's source, markup and inline images included
+MAX_HTML_CHARS = 5_000_000  # characters of a web page's source, markup and inline images included
 MAX_LINES = 100_000  # lines of a document after reading (a report has a few hundred)
 MAX_LINE_CHARS = 100_000  # one line longer than this is cut into pieces at sentence ends
 
