@@ -10,6 +10,7 @@ from ..template import Table, Template
 from ..text import cell_value, fold
 from .labels import label_index
 from .placement import Slot, Token, alternatives, direct, resolve
+from . import strays
 from .settle import LOW_CONFIDENCE
 
 # Table 4 header words: text cells between the "行政复议" anchor and the numbers
@@ -26,6 +27,9 @@ class Occurrence:
     width: int = 0  # number of cells in its document row
     padded: bool = False  # its document table may hold padding cells (see Table.padded)
     header: dict[str, int] | None = None  # column id → cell index of its header above, same table
+    # a non-number (“1e5”, “十二”) where the row's numbers go, which ended the row: (cells after
+    # it in the row, its text) — see strays.py
+    stray: tuple[int, str] | None = None
 
 
 @dataclass
@@ -89,9 +93,15 @@ def _row_occurrences(doc: Document, tpl: Template) -> list[Occurrence]:
                     continue
                 v = kinds[ci]
                 if v.kind == "text":
+                    rest = [c.text.strip() for c in cells[ci + 1 :] if not c.spanned]
+                    while rest and not rest[-1]:
+                        rest.pop()
+                    stray = (len(rest), cell.text) if index.match(cell.text) is None else None
                     break
                 tokens.append(Token(v, cell, (ti, ri, ci)))
-            occ = Occurrence(hit[0], (hit[1],), tokens, cells[label_at].line, label_at, len(cells), table.padded)
+            else:
+                stray = None
+            occ = Occurrence(hit[0], (hit[1],), tokens, cells[label_at].line, label_at, len(cells), table.padded, stray=stray)
             if table.rows_known:
                 occ.header = dict(header[hit[0]])
             out.append(occ)
@@ -296,6 +306,7 @@ def read_tables(doc: Document, tpl: Template) -> TableRead:
             f"{'、'.join(str(n) for n, _ in chosen)}，请对照原件核实",
             where,
         ))
+    strays.note(result, tpl, occurrences)
     return result
 
 
