@@ -143,7 +143,7 @@ def cell_value(text: str) -> CellValue:
         return _TEXT
     sign, whole, frac = m.groups()
     whole = whole.replace(",", "")
-    if len(whole) + len(frac or "") > MAX_NUMBER_DIGITS + 1:
+    if len(whole) + max(0, len(frac or "") - 1) > MAX_NUMBER_DIGITS:
         return _TEXT  # no count or amount of a report has that many digits: not a number
     if frac:
         try:

@@ -21,6 +21,8 @@ _MAX_STRAY = 24  # folded characters: a longer text is a note or a label, not a 
 def stray_text(text: str) -> bool:
     """Does this text sit where a number should be (rather than being a note, a header or a label)?"""
     f = fold(text)
+    if f.isdigit():
+        return True  # a number with more digits than any count (see limits.MAX_NUMBER_DIGITS)
     if not f or len(f) > _MAX_STRAY:
         return False
     return bool(_VALUE_LIKE.search(f)) or (f.isascii() and len(f) <= 10)
@@ -46,6 +48,8 @@ def note(result, tpl, occurrences) -> None:
         name = f"{table.name}「{row.label}」"
         where_col = f"{table.column(col).label}" if col else "一格"
         quoted = text.strip()
+        if len(quoted) > _MAX_STRAY:
+            quoted = f"{quoted[:12]}…（共{len(quoted)}个字符）"
         inferred = [c for c in row.columns if cells[c].status == "inferred"]
         empty = [c for c in row.columns if cells[c].status in ("missing", "blank", "unplaced")]
         if inferred:
