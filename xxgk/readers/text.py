@@ -82,9 +82,9 @@ def read_text(text: str, *, encoding: str | None = None) -> Document:
             doc.tables.append(_tabcell_table(raw_lines, kinds, i, j))
             layouts.add("tab-cell")
         elif k == "cell":
-            j = _cell_run(raw_lines, kinds, i)
-            if j is None:
-                i += 1
+            j, table = _cell_run(raw_lines, kinds, i)
+            if not table:
+                i = j  # a run starting later inside this one has fewer cells and values: no table either
                 continue
             doc.tables.append(_cell_table(raw_lines, kinds, i, j))
             layouts.add("cell-per-line")
@@ -179,8 +179,9 @@ def _tabcell_table(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
     return Table(rows, first_line=i + 1, last_line=j)
 
 
-def _cell_run(raw: list[str], kinds: list[str], i: int) -> int | None:
-    """A run of short lines that holds numbers is a table given one cell per line."""
+def _cell_run(raw: list[str], kinds: list[str], i: int) -> tuple[int, bool]:
+    """A run of short lines that holds numbers is a table given one cell per line: (its end,
+    True), or (where the run of short lines ends, False)."""
     j = i
     last = i
     cells = values = 0
@@ -192,8 +193,8 @@ def _cell_run(raw: list[str], kinds: list[str], i: int) -> int | None:
                 values += 1
         j += 1
     if cells >= 6 and values >= 3:
-        return last + 1
-    return None
+        return last + 1, True
+    return max(j, i + 1), False
 
 
 def _cell_table(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
