@@ -81,9 +81,10 @@ def make_seeds(seed: int, per_format: int = 3) -> dict[str, list[bytes]]:
     for k in range(per_format):
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-            z.writestr("报告/a.txt", out["text"][k])
-            z.writestr("报告/b.html", out["html"][k])
-            z.writestr("c.docx", out["docx"][k])
+            for name, body in (("报告/a.txt", out["text"][k]), ("报告/b.html", out["html"][k]), ("c.docx", out["docx"][k])):
+                member = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+                member.compress_type = zipfile.ZIP_DEFLATED
+                z.writestr(member, body)
         out["zip"].append(buf.getvalue())
     return dict(out)
 
@@ -275,7 +276,7 @@ def _zip(d: bytes, rng) -> bytes:
             for _ in range(rng.choice([2, 5])):
                 buf = io.BytesIO()
                 with zipfile.ZipFile(buf, "w") as z:
-                    z.writestr("inner.zip", inner)
+                    z.writestr(zipfile.ZipInfo("inner.zip", date_time=(2024, 1, 1, 0, 0, 0)), inner)
                 inner = buf.getvalue()
             return inner
         if kind == 4:  # a member mutated as its own format

@@ -123,13 +123,21 @@ class Reader:
 def _member(zf: zipfile.ZipFile, name: str) -> bytes:
     """A member's bytes, never more than `limits.MAX_BYTES` inflated (the size its header states
     may lie): a zip bomb is refused, not unpacked."""
+    from . import limits
+    from .readers import sniff
+
     info = zf.getinfo(name)
     if info.file_size > MAX_BYTES:
         raise ReadError(f"压缩包中的文件过大（解压后{info.file_size // (1024 * 1024)} MB），超过{MAX_BYTES // (1024 * 1024)} MB上限", "too-large")
+    if info.file_size > 1024 * 1024 and info.compress_size and info.file_size / info.compress_size > limits.MAX_RATIO:
+        raise ReadError(f"压缩包中的文件压缩比异常（{info.file_size // info.compress_size}倍），疑似压缩炸弹，已拒绝读取", "zip-bomb")
     with zf.open(info) as fh:
-        data = fh.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise ReadError(f"压缩包中的文件过大（解压后超过{MAX_BYTES // (1024 * 1024)} MB），已拒绝读取", "too-large")
+        head = fh.read(4096)
+        # a text or a web page is refused at its own (smaller) limit before it is inflated whole
+        cap = {"text": limits.MAX_TEXT_BYTES, "html": limits.MAX_HTML_BYTES}.get(sniff(head, name) if not head.startswith(b"PK") else "", MAX_BYTES)
+        data = head + fh.read(cap + 1 - len(head))
+    if len(data) > cap:
+        raise ReadError(f"压缩包中的文件过大（解压后超过{cap // (1024 * 1024)} MB），已拒绝读取", "too-large")
     return data
 
 

@@ -26,7 +26,9 @@ def rezip(data: bytes, change=None, method: int = zipfile.ZIP_DEFLATED) -> bytes
             if change is not None:
                 body = change(info.filename, body)
             if body is not None:
-                zout.writestr(info.filename, body)
+                member = zipfile.ZipInfo(info.filename, date_time=info.date_time)  # reproducible bytes
+                member.compress_type = method
+                zout.writestr(member, body)
     return out.getvalue()
 
 
