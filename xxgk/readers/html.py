@@ -290,7 +290,7 @@ def read_html(data: bytes, name: str = "") -> Document:
         raise ReadError("文件为空", "empty")
     try:
         root = lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError, etree.XMLSyntaxError):
+    except (etree.LxmlError, ValueError):
         raise ReadError("网页无法解析（HTML 格式损坏）", "bad-html") from None
     body = root.find("body")
     builder = _build(body if body is not None else root)
