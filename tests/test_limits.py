@@ -264,3 +264,30 @@ def test_inferred_total_where_the_source_has_text_is_a_warning():
         assert f"推算为总计{cell.value}" in f.message and "不是原件所写" in f.message
     else:
         assert cell.value is None and "未能读取" in f.message
+
+
+def test_docx_with_a_huge_main_part(tmp_path):
+    """A DOCX under 20 MB whose document.xml inflates to just under the part limit (markup-heavy
+    tiny paragraphs): refused by its text, in bounded time and memory; over the limit: by its size."""
+    import re
+
+    rng = random.Random(1)
+    para = '<w:p><w:pPr><w:jc w:val="both"/></w:pPr><w:r><w:rPr><w:sz w:val="21"/></w:rPr><w:t>{}</w:t></w:r></w:p>'
+
+    def grow(target):
+        def fn(x: bytes) -> bytes:
+            m = re.search(rb"<w:p[ >].*?</w:p>", x, re.S)
+            parts, size = [], 0
+            while size < target:
+                p = para.format("".join(rng.choice("申请公开政府信息0123456789件，。") for _ in range(3))).encode()
+                parts.append(p)
+                size += len(p)
+            return x[: m.end()] + b"".join(parts) + x[m.end():]
+        return fn
+
+    data = hostile.docx_xml(_docx(), grow(limits.MAX_PART - 1024 * 1024))
+    assert len(data) < 20_000_000
+    out = run_child(tmp_path, data, "big.docx")
+    assert out["outcome"] == "report" or out["reason"] == "too-much-text"
+    over = hostile.docx_xml(_docx(), grow(limits.MAX_PART + 1024))
+    assert run_child(tmp_path, over, "over.docx")["reason"] == "too-large"

@@ -34,7 +34,7 @@ MAX_TABLE_CELLS = 200_000  # grid slots (rows × width) of one table after spans
 MAX_DOC_CELLS = 40_000  # table cells of one document, all tables together (a report has ~600)
 
 # -- packages (DOCX, zip) ----------------------------------------------------------------------
-MAX_PART = 64 * 1024 * 1024  # decompressed size of one XML part; more is a zip bomb, not a report
+MAX_PART = 16 * 1024 * 1024  # decompressed size of one XML part (a report's is < 2 MB); more is refused
 MAX_RATIO = 200  # decompressed/compressed: Word XML compresses ~10:1, bombs by thousands
 MAX_XML_DEPTH = 256  # element nesting (Word nests ~15 deep, web pages ~40)
 

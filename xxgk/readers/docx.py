@@ -50,7 +50,9 @@ def _part(z: zipfile.ZipFile, name: str) -> bytes | None:
         info = z.getinfo(name)
     except KeyError:
         return None
-    if info.file_size > MAX_PART or (info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1024 * 1024):
+    if info.file_size > MAX_PART:
+        raise ReadError(f"DOCX 文件中的“{name}”解压后过大（{info.file_size // (1024 * 1024)} MB，上限{MAX_PART // (1024 * 1024)} MB），不是一份年报，已拒绝读取", "too-large")
+    if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1024 * 1024:
         raise ReadError("DOCX 文件内容异常（解压后过大，疑似压缩炸弹），已拒绝读取", "zip-bomb")
     try:
         with z.open(info) as f:
@@ -92,6 +94,7 @@ class _Reader:
         self.lines: list[Line] = []
         self.tables: list[Table] = []
         self.para = 0  # paragraphs seen, in document order
+        self.chars = 0  # characters read so far
 
     # -- text ----------------------------------------------------------------------------------
     def _runs(self, el, parts: list[str], boxes: list) -> None:
@@ -121,10 +124,17 @@ class _Reader:
         return prefix + text if prefix and text.strip() else text
 
     def emit(self, text: str) -> None:
+        self.count(len(text))
         for piece in text.split("\n"):
             piece = _WS.sub(" ", piece).strip()
             if piece:
                 self.lines.append(Line(len(self.lines) + 1, piece))
+
+    def count(self, chars: int) -> None:
+        """Stop reading as soon as the text is longer than any report's (limits.MAX_TEXT_CHARS)."""
+        self.chars += chars
+        if self.chars > limits.MAX_TEXT_CHARS or len(self.lines) > limits.MAX_LINES:
+            raise ReadError(f"DOCX 文字内容过多（超过{limits.MAX_TEXT_CHARS // 10000}万字或{limits.MAX_LINES}行），不是一份年报，已拒绝读取", "too-much-text")
 
     # -- blocks --------------------------------------------------------------------------------
     def block(self, container) -> None:
@@ -209,7 +219,9 @@ class _Reader:
         if raw:
             rows = expand(raw, lines)
             for row, no in zip(rows, lines):
-                self.lines.append(Line(no, row_text(row), in_table=True))
+                text = row_text(row)
+                self.count(len(text))
+                self.lines.append(Line(no, text, in_table=True))
             self.tables.append(Table(rows, first_line=first, last_line=first + len(rows) - 1, rows_known=True, padded=False))
         for box in boxes:
             self.block(box)
