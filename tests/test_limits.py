@@ -291,3 +291,16 @@ def test_docx_with_a_huge_main_part(tmp_path):
     assert out["outcome"] == "report" or out["reason"] == "too-much-text"
     over = hostile.docx_xml(_docx(), grow(limits.MAX_PART + 1024))
     assert run_child(tmp_path, over, "over.docx")["reason"] == "too-large"
+
+
+def test_pdf_stream_running_past_its_length(tmp_path):
+    """A chunk repeated inside a compressed content stream (found by the fuzz harness: PDFium
+    took minutes over it): refused before PDFium sees it; a stream of the right length is read."""
+    from xxgk.synth.pdfs import write_pdf
+
+    pdf = write_pdf(random_report(3, "2021"))
+    k = pdf.index(b"stream\n", pdf.index(b"/Length")) + 7
+    bad = pdf[:k + 100] + pdf[k + 100 : k + 2100] * 1000 + pdf[k + 2100 :]
+    out = run_child(tmp_path, bad, "long.pdf")
+    assert out["reason"] == "pdf-broken"
+    assert run_child(tmp_path, pdf, "ok.pdf")["outcome"] == "report"

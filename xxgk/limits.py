@@ -40,6 +40,7 @@ MAX_XML_DEPTH = 256  # element nesting (Word nests ~15 deep, web pages ~40)
 
 # -- PDF ---------------------------------------------------------------------------------------
 MAX_PAGES = 500
+MAX_PDF_STREAM_SLACK = 256 * 1024  # bytes a stream may run past 4× its declared /Length
 MAX_PDF_REDEFINED = 64  # times one object may be defined (incremental saves redefine a few times)
 MAX_PAGE_RULES = 2_000  # ruling lines on one page (a page of a report's tables has ~200–800);
 # a page with more is read as text without its lines (a finding says so)

@@ -27,14 +27,26 @@ def _pdfium():
 _OBJ = re.compile(rb"(?<![0-9])(\d{1,10})\s+\d{1,5}\s+obj\b")
 
 
+_STREAM = re.compile(rb"/Length\s+(\d{1,10})(?!\s+\d+\s+R)[^<>]{0,512}?>>\s*stream\r?\n")
+
+
 def _check_structure(data: bytes) -> None:
-    """Refuse, before PDFium sees it, a file whose objects are defined over and over (a chunk of
-    a PDF repeated thousands of times): PDFium's repair of such a file takes minutes."""
+    """Refuse, before PDFium sees them, two kinds of damage that PDFium takes minutes over
+    (quadratic repair): objects defined over and over (a chunk of a PDF repeated thousands of
+    times), and a stream running megabytes past its declared /Length."""
     seen: dict[bytes, int] = {}
     for m in _OBJ.finditer(data):
         n = seen[m.group(1)] = seen.get(m.group(1), 0) + 1
         if n > limits.MAX_PDF_REDEFINED:
             raise ReadError(f"PDF文件结构异常（同一对象重复定义超过{limits.MAX_PDF_REDEFINED}次），文件已损坏，无法读取", "pdf-broken")
+    last = data.rfind(b"endstream")
+    for m in _STREAM.finditer(data):
+        start = m.end()
+        if start > last:
+            break  # no stream after this one is ended (a truncated file): PDFium copes
+        limit = start + 4 * int(m.group(1)) + limits.MAX_PDF_STREAM_SLACK
+        if limit < last and data.find(b"endstream", start, limit) < 0:
+            raise ReadError("PDF文件已损坏（数据流的实际长度与声明的长度相差过大），无法读取", "pdf-broken")
 
 
 def open_pdf(data: bytes):
