@@ -559,15 +559,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--recycle", type=int, default=200, help="inputs per worker before it is replaced")
     ap.add_argument("--formats", help="comma-separated formats to fuzz (default: all)")
     ap.add_argument("--out", type=Path, default=Path("fuzz-out"), help="folder for failing inputs and results.json")
-    ap.add_argument("--replay", type=Path, help="run one saved input in this process and print the outcome")
+    ap.add_argument("--replay", type=Path, help="run a saved input (or every input under a folder) in this process and print the outcome")
     ap.add_argument("-q", "--quiet", action="store_true")
     args = ap.parse_args(argv)
-    if args.replay:
-        fmt = next((f for f, e in EXT.items() if args.replay.suffix == "." + e), "text")
-        t = time.perf_counter()
-        outcome, detail = run_one(fmt, args.replay.read_bytes())
-        print(f"{outcome} {time.perf_counter() - t:.2f}s\n{detail}")
-        return 0 if outcome in ("clean", "refused") else 1
+    if args.replay:  # one saved input, or every input of a run's folder (OUT/crash, OUT/hang, …)
+        files = sorted(p for p in args.replay.rglob("*") if p.is_file() and p.suffix != ".info" and p.name != "results.json") \
+            if args.replay.is_dir() else [args.replay]
+        failed = 0
+        for path in files:
+            fmt = next((f for f, e in EXT.items() if path.suffix == "." + e), "text")
+            t = time.perf_counter()
+            outcome, detail = run_one(fmt, path.read_bytes())
+            failed += outcome not in ("clean", "refused")
+            print(f"{outcome} {time.perf_counter() - t:.2f}s {path.name}\n{detail}".rstrip())
+        return 1 if failed else 0
     run = fuzz(args.n, args.seed, args.workers, args.timeout, args.mem, args.hard_mem, args.out, args.recycle,
                progress=not args.quiet, formats=args.formats.split(",") if args.formats else None,
                ocr_timeout=args.ocr_timeout)
