@@ -304,3 +304,22 @@ def test_pdf_stream_running_past_its_length(tmp_path):
     out = run_child(tmp_path, bad, "long.pdf")
     assert out["reason"] == "pdf-broken"
     assert run_child(tmp_path, pdf, "ok.pdf")["outcome"] == "report"
+
+
+@pytest.mark.parametrize("raw", ["1e5", "十二"])
+def test_non_number_total_in_the_one_cell_per_line_layout(raw):
+    """Issue 13's case: one cell per line, the total reads 1e5 or 十二 — it used to start a row of
+    its own, the identities filled the total in and only an info CELL_INFERRED said so."""
+    rep = random_report(11, "2021")
+    lines = write(rep, "cells", 11, blank="0").split("\n")
+    i = next(i for i, line in enumerate(lines) if "本年新收政府信息公开申请数量" in line)
+    values = [j for j in range(i + 1, i + 30) if lines[j].strip()][:7]
+    total = int(lines[values[-1]])
+    lines[values[-1]] = raw
+    report = parse_bytes("\n".join(lines).encode(), "a.txt")
+    (f,) = [f for f in report.findings if f.code == "CELL_NOT_NUMBER"]
+    assert f.severity.value == "warning"
+    assert f"总计读到“{raw}”，不是数字；按勾稽关系推算为总计{total}，已暂填推算值（不是原件所写）" in f.message
+    assert not [g for g in report.findings if g.code == "CELL_INFERRED" and g.where.get("row") == "new_received"]
+    cell = report.tables["requests"]["new_received"]["total"]
+    assert (cell.value, cell.status) == (total, "inferred")

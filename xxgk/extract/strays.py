@@ -53,7 +53,8 @@ def note(result, tpl, occurrences) -> None:
         inferred = [c for c in row.columns if cells[c].status == "inferred"]
         empty = [c for c in row.columns if cells[c].status in ("missing", "blank", "unplaced")]
         if inferred:
-            values = "、".join(f"{table.column(c).label}{cells[c].value}" for c in inferred)
+            shown = [col] if col in inferred else inferred  # the cell in question, else all the row's
+            values = "、".join(f"{table.column(c).label}{cells[c].value}" for c in shown)
             message = (f"{name}{where_col}读到“{quoted}”，不是数字；按勾稽关系推算为{values}，已暂填推算值（不是原件所写），"
                        "请对照原件核实并更正")
         elif empty:
