@@ -176,7 +176,7 @@ _TEXT = CellValue("text")
 @lru_cache(maxsize=65536)
 def cell_value(text: str) -> CellValue:
     if text.isascii() and text.isdigit():  # the common cell: plain digits
-        return CellValue("number", int(text))
+        return CellValue("number", int(text)) if len(text) <= MAX_NUMBER_DIGITS else _TEXT
     s = fold(text)
     if s in BLANK_MARKS:
         return _BLANK

@@ -50,10 +50,10 @@ def _part(z: zipfile.ZipFile, name: str) -> bytes | None:
         info = z.getinfo(name)
     except KeyError:
         return None
-    if info.file_size > MAX_PART:
-        raise ReadError(f"DOCX 文件中的“{name}”解压后过大（{info.file_size // (1024 * 1024)} MB，上限{MAX_PART // (1024 * 1024)} MB），不是一份年报，已拒绝读取", "too-large")
     if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1024 * 1024:
         raise ReadError("DOCX 文件内容异常（解压后过大，疑似压缩炸弹），已拒绝读取", "zip-bomb")
+    if info.file_size > MAX_PART:
+        raise ReadError(f"DOCX 文件中的“{name}”解压后过大（{info.file_size // (1024 * 1024)} MB，上限{MAX_PART // (1024 * 1024)} MB），不是一份年报，已拒绝读取", "too-large")
     try:
         with z.open(info) as f:
             data = f.read(MAX_PART + 1)  # the header's size may lie: cap what is actually inflated
