@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .limits import MAX_BYTES
+from .readers.errors import ARCHIVE_ERRORS, ReadError
+
 MAX_ARCHIVE_DEPTH = 3
 ARCHIVE_SUFFIXES = (".zip",)
 
@@ -64,7 +67,7 @@ def _archive_items(zf: zipfile.ZipFile, shown: str, chain: tuple[str, ...], dept
                 with zipfile.ZipFile(io.BytesIO(zf.read(info))) as inner:
                     yield from _archive_items(inner, f"{shown}!/{name}", member_chain, depth + 1)
                 continue
-            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
+            except ARCHIVE_ERRORS:
                 pass  # not a readable archive: ingest it as a file (it will fail with its message)
         yield Item(f"{shown}!/{name}", member_chain)
 
@@ -92,7 +95,7 @@ def _file_items(p: Path, skip_set: set[Path]) -> Iterator[Item]:
             with zipfile.ZipFile(p) as zf:
                 yield from _archive_items(zf, str(p), (str(p),), 1)
             return
-        except (zipfile.BadZipFile, OSError):
+        except ARCHIVE_ERRORS:
             pass  # a damaged archive is a failed file, with its message
     yield Item(str(p), (str(p),))
 
@@ -113,16 +116,37 @@ class Reader:
             self.close()
             self._zip = zipfile.ZipFile(item.chain[0])
             self._path = item.chain[0]
-        data = self._zip.read(item.chain[1])
+        data = _member(self._zip, item.chain[1])
         for member in item.chain[2:]:  # nested archives are read in memory
             with zipfile.ZipFile(io.BytesIO(data)) as inner:
-                data = inner.read(member)
+                data = _member(inner, member)
         return data
 
     def close(self) -> None:
         if self._zip is not None:
             self._zip.close()
         self._zip = self._path = None
+
+
+def _member(zf: zipfile.ZipFile, name: str) -> bytes:
+    """A member's bytes, never more than `limits.MAX_BYTES` inflated (the size its header states
+    may lie): a zip bomb is refused, not unpacked."""
+    from . import limits
+    from .readers import sniff
+
+    info = zf.getinfo(name)
+    if info.file_size > MAX_BYTES:
+        raise ReadError(f"压缩包中的文件过大（解压后{info.file_size // (1024 * 1024)} MB），超过{MAX_BYTES // (1024 * 1024)} MB上限", "too-large")
+    if info.file_size > 1024 * 1024 and info.compress_size and info.file_size / info.compress_size > limits.MAX_RATIO:
+        raise ReadError(f"压缩包中的文件压缩比异常（{info.file_size // info.compress_size}倍），疑似压缩炸弹，已拒绝读取", "zip-bomb")
+    with zf.open(info) as fh:
+        head = fh.read(4096)
+        # a text or a web page is refused at its own (smaller) limit before it is inflated whole
+        cap = {"text": limits.MAX_TEXT_BYTES, "html": limits.MAX_HTML_BYTES}.get(sniff(head, name) if not head.startswith(b"PK") else "", MAX_BYTES)
+        data = head + fh.read(cap + 1 - len(head))
+    if len(data) > cap:
+        raise ReadError(f"压缩包中的文件过大（解压后超过{cap // (1024 * 1024)} MB），已拒绝读取", "too-large")
+    return data
 
 
 def read_item(item: Item) -> bytes:

@@ -8,6 +8,8 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from .limits import MAX_NUMBER_DIGITS
+
 # Characters that only occur in Traditional text and are frequent in these reports.  A document
 # containing none of them is taken as Simplified and skips the (comparatively slow) conversion.
 _TRADITIONAL_MARKERS = frozenset(
@@ -108,13 +110,27 @@ def numbering_of(folded: str) -> int | None:
     return int(digits) if digits.isdigit() else cn_to_int(digits)
 
 
+def small_int(text: str | None, default: int | None = None, digits: int = MAX_NUMBER_DIGITS) -> int | None:
+    """An attribute or a token of untrusted input as an int, or `default` when it is not a plain
+    integer of at most `digits` digits (Python refuses more than 4,300 digits; a span, a start
+    number or a count of more than a few digits is a damaged or hostile file, not a value)."""
+    if text is None:
+        return default
+    s = text.strip()
+    body = s[1:] if s[:1] in "+-" else s
+    if not body or len(body) > digits or not body.isascii() or not body.isdigit():
+        return default
+    return int(s)
+
+
 _CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 
 
 def cn_to_int(text: str) -> int | None:
-    """Chinese numerals to int: 三→3, 十二→12, 二十→20, 一百零五→105, 两千三百→2300; None if not one."""
-    if not text:
+    """Chinese numerals to int: 三→3, 十二→12, 二十→20, 一百零五→105, 两千三百→2300; None if not one
+    (nor when longer than any count of a report is written)."""
+    if not text or len(text) > 2 * MAX_NUMBER_DIGITS:
         return None
     total, section, digit = 0, 0, None
     for ch in text:
@@ -160,7 +176,7 @@ _TEXT = CellValue("text")
 @lru_cache(maxsize=65536)
 def cell_value(text: str) -> CellValue:
     if text.isascii() and text.isdigit():  # the common cell: plain digits
-        return CellValue("number", int(text))
+        return CellValue("number", int(text)) if len(text) <= MAX_NUMBER_DIGITS else _TEXT
     s = fold(text)
     if s in BLANK_MARKS:
         return _BLANK
@@ -176,6 +192,8 @@ def cell_value(text: str) -> CellValue:
         return _TEXT
     sign, whole, frac = m.groups()
     whole = whole.replace(",", "")
+    if len(whole) + max(0, len(frac or "") - 1) > MAX_NUMBER_DIGITS:
+        return _TEXT  # no count or amount of a report has that many digits: not a number
     if frac:
         try:
             return CellValue("number", Decimal(sign + whole + frac))

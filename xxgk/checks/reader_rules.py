@@ -36,10 +36,13 @@ def missing_table(report: Report):
 
 @rule("BLANK_CELL", Severity.WARNING, "应填数字的表格单元格为空（每行至多报一次）", group="reader")
 def blank_cell(report: Report):
+    not_numbers = {(w.get("table"), w.get("row")) for c, _, w in report.notes if c == "CELL_NOT_NUMBER"}
     for table in report.spec.tables:
         if table.key not in report.found_tables:
             continue
         for row in table.rows:
+            if (table.key, row.id) in not_numbers:
+                continue  # CELL_NOT_NUMBER says what stands there instead of numbers
             cells = report.tables[table.key][row.id]
             blank = [c for c in row.columns if cells[c].status in ("blank", "missing")]
             if not blank:
@@ -71,6 +74,16 @@ def row_unplaced(report: Report):
 @rule("CELL_INFERRED", Severity.INFO, "一行缺少或多出一个数，已按勾稽关系唯一确定", group="reader")
 def cell_inferred(report: Report):
     yield from notes(report, "CELL_INFERRED")
+
+
+@rule("PAGE_TOO_COMPLEX", Severity.WARNING, "PDF某页线条过多，未按表格线识别该页的表格", group="reader")
+def page_too_complex(report: Report):
+    yield from notes(report, "PAGE_TOO_COMPLEX")
+
+
+@rule("CELL_NOT_NUMBER", Severity.WARNING, "表格中应填数字的单元格写的不是数字（如“1e5”“十二”），该格已按推算值暂填或留空", group="reader")
+def cell_not_number(report: Report):
+    yield from notes(report, "CELL_NOT_NUMBER")
 
 
 @rule("DUPLICATE_ROW", Severity.WARNING, "同一行在表中出现两次且数字不同", group="reader")

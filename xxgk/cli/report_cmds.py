@@ -17,6 +17,7 @@ from .. import checks
 from ..inputs import Item, Reader, walk
 from ..pipeline import parse_bytes, parse_path
 from ..readers import ReadError, load
+from ..readers.errors import ARCHIVE_ERRORS
 from ..report import Report, Severity
 
 _SEV_STYLE = {Severity.ERROR: ("✗", "bold red", "错误"), Severity.WARNING: ("!", "yellow", "警告"), Severity.INFO: ("i", "dim", "提示")}
@@ -83,8 +84,8 @@ def _item_bytes(reader: Reader, item: Item) -> bytes:
         return load(item.chain[0])
     try:
         return reader.read(item)
-    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, KeyError) as exc:
-        raise ReadError(f"压缩包内的文件无法读取（{exc}）", "archive-member") from None
+    except ARCHIVE_ERRORS as exc:
+        raise ReadError(f"压缩包内的文件无法读取（{type(exc).__name__}: {str(exc)[:100]}）", "archive-member") from None
 
 
 def _err(console: Console, path: Path, message: str) -> None:

@@ -15,11 +15,12 @@ a false alarm.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from ..report import Claim, Quantity, SumClaim
 from ..template import Template
-from ..text import cn_to_int, fold, numbering_of
+from ..text import cn_to_int, fold, numbering_of, small_int
 
 _CN = "零〇○一二两三四五六七八九十百千万"
 NUM = rf"(?:\d+(?:,\d{{3}})*|[{_CN}]+)"
@@ -38,9 +39,9 @@ def quantities(text: str) -> list[Quantity]:
     out = []
     for m in _QTY.finditer(text):
         num = m.group("num")
-        value = int(num.replace(",", "")) if num[0].isdigit() else cn_to_int(num)
+        value = small_int(num.replace(",", "")) if num[0].isdigit() else cn_to_int(num)
         if value is None:
-            continue
+            continue  # more digits than any count: not a quantity
         if num[0].isdigit() and m.start() > 0 and text[m.start() - 1] in ".．":
             continue  # the fraction of a decimal
         approx = bool(m.group("pre") or m.group("post") or m.group("tail"))
@@ -124,11 +125,29 @@ def paragraphs(lines: list[tuple[int, str, int | None]]):
 def sentences(lines: list[tuple[int, str, int | None]]):
     """(line, section, sentence) over the paragraphs of `lines`; the line is where it starts."""
     for section, text, starts in paragraphs(lines):
+        offsets = [off for off, _ in starts]
         for m in _SENTENCE.finditer(text):
-            s = m.group(0).strip()
-            if s:
-                no = next(n for off, n in reversed(starts) if off <= m.start())
-                yield no, section, s
+            for start, piece in _pieces(m.start(), m.group(0)):
+                s = piece.strip()
+                if s:
+                    no = starts[bisect_right(offsets, start) - 1][1]
+                    yield no, section, s
+
+
+_MAX_SENTENCE = 1000  # characters; a "sentence" longer than this (no 。 in pages of text) is cut
+_CLAUSE_END = re.compile(r"[，,；;：:]")
+
+
+def _pieces(start: int, sentence: str):
+    """A sentence as (offset, text) pieces of at most _MAX_SENTENCE characters, cut after a comma
+    where there is one: a run of text without a full stop is read clause by clause, in linear time."""
+    i, n = 0, len(sentence)
+    while n - i > _MAX_SENTENCE:
+        end = i + _MAX_SENTENCE
+        cut = max((m.end() for m in _CLAUSE_END.finditer(sentence, i + _MAX_SENTENCE // 2, end)), default=end)
+        yield start + i, sentence[i:cut]
+        i = cut
+    yield start + i, sentence[i:] if i else sentence
 
 
 def claims(lines: list[tuple[int, str, int | None]], tpl: Template) -> tuple[list[Claim], list[SumClaim]]:
@@ -156,7 +175,7 @@ def claims(lines: list[tuple[int, str, int | None]], tpl: Template) -> tuple[lis
                     head = f[max(0, m.start("n") - 2) : m.start("n")]
                     if tail.startswith(("余", "多", "以上", "左右")) or head.endswith(("近", "约", "超过", "逾")):
                         continue
-                    value = int(num.replace(",", "")) if num[0].isdigit() else cn_to_int(num)
+                    value = small_int(num.replace(",", "")) if num[0].isdigit() else cn_to_int(num)
                     if value is None:
                         continue
                 seen.append((m.start(), m.end(), pat.cells))

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from ..document import Document
 from .decode import decode
-from .errors import ReadError
+from .. import limits
+from .errors import ARCHIVE_ERRORS, ReadError
 from .text import read_text
 
-MAX_BYTES = 200 * 1024 * 1024
+MAX_BYTES = limits.MAX_BYTES
 
 
 def sniff(data: bytes, name: str = "") -> str:
@@ -41,7 +42,7 @@ def _zip_kind(data: bytes, name: str = "") -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = set(z.namelist())
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except ARCHIVE_ERRORS:
         # a damaged package: its local headers still name the parts, or its name says what it was
         if b"word/document.xml" in data or b"word/_rels" in data or name.lower().endswith((".docx", ".docm", ".dotx")):
             return "docx"
@@ -57,15 +58,49 @@ def read_bytes(data: bytes, name: str = "") -> Document:
     if len(data) > MAX_BYTES:
         raise ReadError(f"文件过大（{len(data) // (1024 * 1024)} MB），超过 {MAX_BYTES // (1024 * 1024)} MB 上限", "too-large")
     fmt = sniff(data, name)
+    cap = {"text": limits.MAX_TEXT_BYTES, "html": limits.MAX_HTML_BYTES}.get(fmt)
+    if cap and len(data) > cap:
+        what = "文本文件" if fmt == "text" else "网页"
+        raise ReadError(f"{what}过大（{len(data) // (1024 * 1024)} MB），超过{cap // (1024 * 1024)} MB上限，不是一份年报", "too-large")
     if fmt == "text":
         text, encoding, warnings = decode(data)
+        bounded_text(text)
         doc = read_text(text, encoding=encoding)
         lossy(doc, warnings)
-        return doc
+        return bounded(doc)
     reader = _FORMAT_READERS.get(fmt)
     if reader is None:
         raise ReadError(f"暂不支持读取此格式（{fmt}）", "unsupported-format")
-    return reader(data, name)
+    return bounded(reader(data, name))
+
+
+def bounded_text(text: str, limit: int = limits.MAX_TEXT_CHARS) -> None:
+    """A decoded text or page longer than any report could be is refused before it is parsed."""
+    if len(text) > limit:
+        raise ReadError(f"文字内容过多（{len(text) // 10000}万字，上限{limit // 10000}万字），不是一份年报，已拒绝读取", "too-much-text")
+    lines = text.count("\n") + 1
+    if lines > limits.MAX_LINES:
+        raise ReadError(f"行数过多（{lines}行，上限{limits.MAX_LINES}行），不是一份年报，已拒绝读取", "too-many-lines")
+
+
+def bounded(doc: Document) -> Document:
+    """A document within the limits on lines, tables and cells (`xxgk.limits`), or a one-line
+    ReadError: whatever a reader made of the input, the extractor gets a bounded amount of work."""
+    chars = sum(len(line.text) for line in doc.lines)
+    if chars > limits.MAX_TEXT_CHARS:
+        raise ReadError(f"文字内容过多（{chars // 10000}万字，上限{limits.MAX_TEXT_CHARS // 10000}万字），不是一份年报，已拒绝读取", "too-much-text")
+    if len(doc.lines) > limits.MAX_LINES:
+        raise ReadError(f"行数过多（{len(doc.lines)}行，上限{limits.MAX_LINES}行），不是一份年报，已拒绝读取", "too-many-lines")
+    if len(doc.tables) > limits.MAX_TABLES:
+        raise ReadError(f"表格过多（{len(doc.tables)}个，上限{limits.MAX_TABLES}个），不是一份年报，已拒绝读取", "too-many-tables")
+    cells = 0
+    for table in doc.tables:
+        if len(table.rows) > limits.MAX_TABLE_ROWS:
+            raise ReadError(f"文件中的表格过大（{len(table.rows)}行，上限{limits.MAX_TABLE_ROWS}行），不是年报表格，已拒绝读取", "too-large-table")
+        cells += sum(len(row.cells) for row in table.rows)
+    if cells > limits.MAX_DOC_CELLS:
+        raise ReadError(f"表格单元格过多（{cells}格，上限{limits.MAX_DOC_CELLS}格），不是一份年报，已拒绝读取", "too-many-cells")
+    return doc
 
 
 def lossy(doc: Document, warnings: list[str]) -> None:

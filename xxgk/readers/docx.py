@@ -19,7 +19,9 @@ from ..document import Cell, Document, Line, Table
 from ..text import to_simplified
 from . import register
 from .compose import append
-from .errors import ReadError
+from .. import limits
+from ..text import small_int
+from .errors import ARCHIVE_ERRORS, ReadError
 from .grid import expand, join_cell_lines, row_text
 from .numbering import Numbering
 
@@ -28,8 +30,8 @@ try:
 except ImportError:  # pragma: no cover - the `formats` extra is not installed
     etree = None
 
-MAX_PART = 64 * 1024 * 1024  # decompressed size of one XML part; more is a zip bomb, not a report
-MAX_RATIO = 200  # decompressed/compressed: Word XML compresses ~10:1, bombs by thousands
+MAX_PART = limits.MAX_PART
+MAX_RATIO = limits.MAX_RATIO
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -48,12 +50,14 @@ def _part(z: zipfile.ZipFile, name: str) -> bytes | None:
         info = z.getinfo(name)
     except KeyError:
         return None
-    if info.file_size > MAX_PART or (info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1024 * 1024):
+    if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1024 * 1024:
         raise ReadError("DOCX 文件内容异常（解压后过大，疑似压缩炸弹），已拒绝读取", "zip-bomb")
+    if info.file_size > MAX_PART:
+        raise ReadError(f"DOCX 文件中的“{name}”解压后过大（{info.file_size // (1024 * 1024)} MB，上限{MAX_PART // (1024 * 1024)} MB），不是一份年报，已拒绝读取", "too-large")
     try:
         with z.open(info) as f:
             data = f.read(MAX_PART + 1)  # the header's size may lie: cap what is actually inflated
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, NotImplementedError):
+    except ARCHIVE_ERRORS:
         raise ReadError("DOCX 文件已损坏（压缩内容无法解开）", "corrupt-docx") from None
     if len(data) > MAX_PART:
         raise ReadError("DOCX 文件内容异常（解压后过大，疑似压缩炸弹），已拒绝读取", "zip-bomb")
@@ -69,7 +73,7 @@ def _xml(data: bytes, what: str):
     parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, huge_tree=False)
     try:
         return etree.fromstring(data, parser)
-    except (etree.XMLSyntaxError, ValueError):
+    except (etree.LxmlError, ValueError):
         raise ReadError(f"DOCX 文件已损坏（{what}不是有效的 XML）", "corrupt-docx") from None
 
 
@@ -90,6 +94,7 @@ class _Reader:
         self.lines: list[Line] = []
         self.tables: list[Table] = []
         self.para = 0  # paragraphs seen, in document order
+        self.chars = 0  # characters read so far
 
     # -- text ----------------------------------------------------------------------------------
     def _runs(self, el, parts: list[str], boxes: list) -> None:
@@ -119,10 +124,17 @@ class _Reader:
         return prefix + text if prefix and text.strip() else text
 
     def emit(self, text: str) -> None:
+        self.count(len(text))
         for piece in text.split("\n"):
             piece = _WS.sub(" ", piece).strip()
             if piece:
                 self.lines.append(Line(len(self.lines) + 1, piece))
+
+    def count(self, chars: int) -> None:
+        """Stop reading as soon as the text is longer than any report's (limits.MAX_TEXT_CHARS)."""
+        self.chars += chars
+        if self.chars > limits.MAX_TEXT_CHARS or len(self.lines) > limits.MAX_LINES:
+            raise ReadError(f"DOCX 文字内容过多（超过{limits.MAX_TEXT_CHARS // 10000}万字或{limits.MAX_LINES}行），不是一份年报，已拒绝读取", "too-much-text")
 
     # -- blocks --------------------------------------------------------------------------------
     def block(self, container) -> None:
@@ -176,14 +188,21 @@ class _Reader:
         lines: list[int] = []
         origins: dict[int, Cell] = {}  # grid column → cell a vMerge below it continues
         boxes: list = []  # text boxes anchored in cells: read after the table
+        # spans and skipped columns are capped at the table's real width (its w:tblGrid): a span
+        # of 100,000,000 columns is a damaged or hostile file, not a wider table
+        grid = _child(tbl, W + "tblGrid")
+        width = sum(1 for c in grid if c.tag == W + "gridCol") if grid is not None else 0
+        width = min(width, limits.MAX_COLSPAN) if width else limits.MAX_COLSPAN
         for tr in _rows(tbl):
             no = first + len(raw)
+            if len(raw) >= limits.MAX_TABLE_ROWS:
+                raise ReadError(f"DOCX 中的表格行数过多（超过{limits.MAX_TABLE_ROWS}行），不是年报表格，已拒绝读取", "too-large-table")
             trpr = _child(tr, W + "trPr")
-            col = _val_int(_child(trpr, W + "gridBefore"), 0)
+            col = min(max(0, _val_int(_child(trpr, W + "gridBefore"), 0)), width)
             cells: list[tuple[int | None, Cell]] = []
             for tc in tr.iter(_TC):  # (a data table holds no nested table: every w:tc is this row's)
                 pr = _child(tc, W + "tcPr")
-                span = max(1, _val_int(_child(pr, W + "gridSpan"), 1))
+                span = min(max(1, _val_int(_child(pr, W + "gridSpan"), 1)), max(1, width - col))
                 vmerge = _child(pr, W + "vMerge")
                 start_para = self.para + 1
                 text = self.cell_text(tc, boxes)
@@ -200,7 +219,9 @@ class _Reader:
         if raw:
             rows = expand(raw, lines)
             for row, no in zip(rows, lines):
-                self.lines.append(Line(no, row_text(row), in_table=True))
+                text = row_text(row)
+                self.count(len(text))
+                self.lines.append(Line(no, text, in_table=True))
             self.tables.append(Table(rows, first_line=first, last_line=first + len(rows) - 1, rows_known=True, padded=False))
         for box in boxes:
             self.block(box)
@@ -250,10 +271,7 @@ def _child(el, tag: str):
 def _val_int(el, default: int) -> int:
     if el is None:
         return default
-    try:
-        return int(el.get(W + "val", default))
-    except ValueError:
-        return default
+    return small_int(el.get(W + "val"), default, digits=9)
 
 
 def _mht_html(data: bytes) -> bytes | None:
@@ -300,7 +318,7 @@ def read_package(data: bytes) -> tuple[object, Numbering, dict[str, bytes]]:
         raise ReadError("读取 DOCX 需要 lxml，请重新安装 xxgk（pip install xxgk）", "missing-extra")
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except ARCHIVE_ERRORS:
         raise ReadError("DOCX 文件已损坏（不是完整的 zip 压缩包）", "corrupt-docx") from None
     with z:
         main = _main_part(z)

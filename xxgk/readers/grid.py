@@ -9,15 +9,32 @@ the column index it has in the printed form.
 
 from __future__ import annotations
 
+from .. import limits
 from ..document import Cell, Row
+from .errors import ReadError
 
-MAX_COLSPAN = 1000  # the HTML limit; a larger span is malformed, not a wider table
+MAX_COLSPAN = limits.MAX_COLSPAN  # the HTML limit; a larger span is malformed, not a wider table
+
+
+def _too_large(what: str) -> ReadError:
+    return ReadError(f"文件中的表格过大（{what}），不是年报表格，已拒绝读取", "too-large-table")
 
 
 def expand(rows: list[list[tuple[int | None, Cell]]], lines: list[int | None]) -> list[Row]:
     """rows: per table row, (start column or None for "next free", cell).  lines: the line number
-    each row is emitted as; covered slots and gap fillers get their row's line."""
+    each row is emitted as; covered slots and gap fillers get their row's line.
+
+    Spans are capped at the table's real width — the most cells any row has (for a table with
+    start columns, the furthest start) — and at the rows left, and the grid is bounded
+    (`limits.MAX_TABLE_CELLS` slots): a colspan or rowspan of millions in a small file is a
+    damaged or hostile file, not a larger table, and gives a one-line error, not minutes and
+    gigabytes."""
     height = len(rows)
+    if height > limits.MAX_TABLE_ROWS:
+        raise _too_large(f"{height}行，上限{limits.MAX_TABLE_ROWS}行")
+    width = max((len(cells) + max((s or 0 for s, _ in cells), default=0) for cells in rows), default=1)
+    width = max(1, min(width, MAX_COLSPAN))
+    slots_left = limits.MAX_TABLE_CELLS
     covered: list[dict[int, Cell]] = [{} for _ in range(height)]
     out: list[Row] = []
     for r, cells in enumerate(rows):
@@ -25,10 +42,13 @@ def expand(rows: list[list[tuple[int | None, Cell]]], lines: list[int | None]) -
         taken = covered[r]
         c = 0
         for start, cell in cells:
-            cell.colspan = max(1, min(cell.colspan, MAX_COLSPAN))
+            cell.colspan = max(1, min(cell.colspan, width))
             # rowspan 0 (HTML) or too large: to the end of the table
             if cell.rowspan <= 0 or cell.rowspan > height - r:
                 cell.rowspan = height - r
+            slots_left -= cell.rowspan * cell.colspan
+            if slots_left < 0:
+                raise _too_large(f"合并单元格展开后超过{limits.MAX_TABLE_CELLS}格")
             if start is not None:
                 c = max(start, 0)
             while c in taken or c in slots:
@@ -44,8 +64,11 @@ def expand(rows: list[list[tuple[int | None, Cell]]], lines: list[int | None]) -
         for col, origin in taken.items():
             if col not in slots:
                 slots[col] = Cell(origin.text, line=line, page=origin.page, para=origin.para, spanned=True)
-        width = max(slots) + 1 if slots else 0
-        out.append(Row([slots.get(col) or Cell("", line=line) for col in range(width)]))
+        row_width = max(slots) + 1 if slots else 0
+        slots_left -= row_width
+        if slots_left < 0:
+            raise _too_large(f"展开后超过{limits.MAX_TABLE_CELLS}格")
+        out.append(Row([slots.get(col) or Cell("", line=line) for col in range(row_width)]))
     return out
 
 

@@ -15,7 +15,8 @@ import re
 
 from ..document import Cell, Document, Line, Table
 from ..text import to_simplified
-from . import lossy, register
+from .. import limits
+from . import bounded_text, lossy, register
 from .compose import append
 from .decode import decode
 from .errors import ReadError
@@ -119,6 +120,8 @@ class _Builder:
         self.lines: list[Line] = []
         self.tables: list[Table] = []
         self.buf: list[str] = []
+        self.rows_seen = 0  # table rows read so far (bounded like lines)
+        self.cells_seen = 0
 
     # -- lines ---------------------------------------------------------------------------------
     def flush(self) -> None:
@@ -175,13 +178,24 @@ class _Builder:
 
     # -- tables --------------------------------------------------------------------------------
     def table(self, el) -> None:
+        if len(self.tables) >= limits.MAX_TABLES:
+            raise ReadError(f"表格过多（超过{limits.MAX_TABLES}个），不是一份年报，已拒绝读取", "too-many-tables")
         caption = next((c for c in el if isinstance(c.tag, str) and c.tag.lower() == "caption"), None)
         if caption is not None:
             self.walk(caption)
         raw: list[list[tuple[None, Cell]]] = []
         lines: list[int] = []
         first = len(self.lines) + 1
-        for tr in _rows(el):
+        trs = list(_rows(el))
+        if len(trs) > limits.MAX_TABLE_ROWS:
+            raise ReadError(f"文件中的表格过大（{len(trs)}行，上限{limits.MAX_TABLE_ROWS}行），不是年报表格，已拒绝读取", "too-large-table")
+        self.rows_seen += len(trs)
+        self.cells_seen += sum(len(tr) for tr in trs)
+        if self.rows_seen > limits.MAX_LINES:
+            raise ReadError(f"表格行数过多（超过{limits.MAX_LINES}行），不是一份年报，已拒绝读取", "too-many-lines")
+        if self.cells_seen > limits.MAX_DOC_CELLS:
+            raise ReadError(f"表格单元格过多（超过{limits.MAX_DOC_CELLS}格），不是一份年报，已拒绝读取", "too-many-cells")
+        for tr in trs:
             no = first + len(raw)
             cells = []
             for td in tr:
@@ -203,8 +217,8 @@ class _Builder:
 def _span(value: str | None) -> int:
     if not value:
         return 1
-    m = re.match(r"\s*(\d+)", value)
-    return int(m.group(1)) if m else 1
+    m = re.match(r"\s*(\d{1,9})(?!\d)", value)
+    return int(m.group(1)) if m else limits.MAX_COLSPAN
 
 
 def _rows(table):
@@ -278,13 +292,14 @@ def read_html(data: bytes, name: str = "") -> Document:
     if lxml is None:
         raise ReadError("读取 HTML 需要 lxml，请重新安装 xxgk（pip install xxgk）", "missing-extra")
     text, encoding, warnings = decode_html(data)
+    bounded_text(text, limits.MAX_HTML_CHARS)
     text = to_simplified(text.lstrip("\ufeff"))
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text)  # lxml refuses str input with an encoding declaration
     if not text.strip():
         raise ReadError("文件为空", "empty")
     try:
         root = lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError, etree.XMLSyntaxError):
+    except (etree.LxmlError, ValueError):
         raise ReadError("网页无法解析（HTML 格式损坏）", "bad-html") from None
     body = root.find("body")
     builder = _build(body if body is not None else root)

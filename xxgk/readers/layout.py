@@ -12,8 +12,10 @@ with the same columns is continued.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
+from .. import limits
 from ..document import Cell, Document, Line, Row, Table
 from ..text import cell_value, to_simplified
 
@@ -136,6 +138,19 @@ def _covered(rules: list[Rule], pos: float, lo: float, hi: float, horizontal: bo
     return False
 
 
+def _by_position(rules: list[Rule], positions: list[float], horizontal: bool) -> list[list[Rule]]:
+    """The rules near each grid line (within TOL of it, as `_covered` asks), so that a cell's
+    borders are looked for among a few rules, not all of the page's."""
+    out: list[list[Rule]] = [[] for _ in positions]
+    for r in rules:
+        pos = (r.top + r.bottom) / 2 if horizontal else (r.x0 + r.x1) / 2
+        k = bisect_left(positions, pos - TOL)
+        while k < len(positions) and positions[k] <= pos + TOL:
+            out[k].append(r)
+            k += 1
+    return out
+
+
 def _grid(rules: list[Rule]) -> _Grid | None:
     hs = [r for r in rules if r.horizontal]
     vs = [r for r in rules if not r.horizontal]
@@ -146,6 +161,9 @@ def _grid(rules: list[Rule]) -> _Grid | None:
     if len(ys) < 2 or len(xs) < 2:
         return None
     nr, nc = len(ys) - 1, len(xs) - 1
+    if nr * nc > limits.MAX_GRID_SLOTS:
+        return None  # more cells than any table of a report: a pattern of lines, not a table
+    by_y, by_x = _by_position(hs, ys, True), _by_position(vs, xs, False)
     parent = {(r, c): (r, c) for r in range(nr) for c in range(nc)}
 
     def find(k):
@@ -156,9 +174,9 @@ def _grid(rules: list[Rule]) -> _Grid | None:
 
     for r in range(nr):
         for c in range(nc):
-            if c + 1 < nc and not _covered(vs, xs[c + 1], ys[r], ys[r + 1], horizontal=False):
+            if c + 1 < nc and not _covered(by_x[c + 1], xs[c + 1], ys[r], ys[r + 1], horizontal=False):
                 parent[find((r, c + 1))] = find((r, c))
-            if r + 1 < nr and not _covered(hs, ys[r + 1], xs[c], xs[c + 1], horizontal=True):
+            if r + 1 < nr and not _covered(by_y[r + 1], ys[r + 1], xs[c], xs[c + 1], horizontal=True):
                 parent[find((r + 1, c))] = find((r, c))
     spans: dict[tuple[int, int], list[int]] = {}
     for (r, c) in parent:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from ..text import small_int
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _DIGITS = "零一二三四五六七八九"
 _TIANGAN = "甲乙丙丁戊己庚辛壬癸"
@@ -88,12 +90,9 @@ class _Level:
             child = el.find(W + tag)
             return child.get(W + "val", default) if child is not None else default
 
-        try:
-            self.start = int(val("start", "0"))
-        except ValueError:
-            self.start = 0
+        self.start = small_int(val("start", "0"), 0, digits=4)
         self.fmt = val("numFmt", "decimal")
-        self.text = val("lvlText", "")
+        self.text = val("lvlText", "")[:64]  # a list label; a longer one is not a label
         self.legal = el.find(W + "isLgl") is not None
 
 
@@ -109,15 +108,17 @@ class Numbering:
         if numbering_root is not None:
             for a in numbering_root.iter(W + "abstractNum"):
                 self.abstract[a.get(W + "abstractNumId")] = {
-                    int(lvl.get(W + "ilvl", "0")): _Level(lvl) for lvl in a.iter(W + "lvl") if lvl.get(W + "ilvl", "0").isdigit()
+                    small_int(lvl.get(W + "ilvl", "0"), 0, digits=2): _Level(lvl) for lvl in a.iter(W + "lvl") if small_int(lvl.get(W + "ilvl", "0"), None, digits=2) is not None
                 }
             for n in numbering_root.iter(W + "num"):
                 ref = n.find(W + "abstractNumId")
                 overrides = {}
                 for o in n.iter(W + "lvlOverride"):
                     s = o.find(W + "startOverride")
-                    if s is not None and s.get(W + "val", "").isdigit() and o.get(W + "ilvl", "0").isdigit():
-                        overrides[int(o.get(W + "ilvl", "0"))] = int(s.get(W + "val"))
+                    start = small_int(s.get(W + "val"), None, digits=4) if s is not None else None
+                    ilvl = small_int(o.get(W + "ilvl", "0"), None, digits=2)
+                    if start is not None and ilvl is not None:
+                        overrides[ilvl] = start
                 if ref is not None:
                     self.nums[n.get(W + "numId")] = (ref.get(W + "val"), overrides)
         if styles_root is not None:
@@ -187,8 +188,5 @@ def _num_pr(num) -> tuple[str | None, int]:
     nid = num.find(W + "numId")
     lvl = num.find(W + "ilvl")
     num_id = nid.get(W + "val") if nid is not None else None
-    try:
-        ilvl = int(lvl.get(W + "val", "0")) if lvl is not None else 0
-    except ValueError:
-        ilvl = 0
+    ilvl = small_int(lvl.get(W + "val", "0"), 0, digits=2) if lvl is not None else 0
     return num_id, ilvl

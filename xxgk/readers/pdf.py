@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 
+from .. import limits
 from . import register
 from .errors import ReadError
 from .layout import PageContent, Piece, Rule, build
 
-MAX_PAGES = 500
+MAX_PAGES = limits.MAX_PAGES
 _RULE_THICKNESS = 3.0  # points: a path thinner than this is a ruling line
 
 
@@ -23,8 +24,34 @@ def _pdfium():
     return pdfium, raw
 
 
+_OBJ = re.compile(rb"(?<![0-9])(\d{1,10})\s+\d{1,5}\s+obj\b")
+
+
+_STREAM = re.compile(rb"/Length\s+(\d{1,10})(?!\s+\d+\s+R)[^<>]{0,512}?>>\s*stream\r?\n")
+
+
+def _check_structure(data: bytes) -> None:
+    """Refuse, before PDFium sees them, two kinds of damage that PDFium takes minutes over
+    (quadratic repair): objects defined over and over (a chunk of a PDF repeated thousands of
+    times), and a stream running megabytes past its declared /Length."""
+    seen: dict[bytes, int] = {}
+    for m in _OBJ.finditer(data):
+        n = seen[m.group(1)] = seen.get(m.group(1), 0) + 1
+        if n > limits.MAX_PDF_REDEFINED:
+            raise ReadError(f"PDF文件结构异常（同一对象重复定义超过{limits.MAX_PDF_REDEFINED}次），文件已损坏，无法读取", "pdf-broken")
+    last = data.rfind(b"endstream")
+    for m in _STREAM.finditer(data):
+        start = m.end()
+        if start > last:
+            break  # no stream after this one is ended (a truncated file): PDFium copes
+        limit = start + 4 * int(m.group(1)) + limits.MAX_PDF_STREAM_SLACK
+        if limit < last and data.find(b"endstream", start, limit) < 0:
+            raise ReadError("PDF文件已损坏（数据流的实际长度与声明的长度相差过大），无法读取", "pdf-broken")
+
+
 def open_pdf(data: bytes):
     pdfium, raw = _pdfium()
+    _check_structure(data)
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -37,9 +64,10 @@ def open_pdf(data: bytes):
     if len(doc) == 0:
         doc.close()
         raise ReadError("PDF没有任何页面", "pdf-no-pages")
-    if len(doc) > MAX_PAGES:
+    pages = len(doc)
+    if pages > MAX_PAGES:
         doc.close()
-        raise ReadError(f"PDF页数过多（{len(doc)}页），超过{MAX_PAGES}页上限", "pdf-too-many-pages")
+        raise ReadError(f"PDF页数过多（{pages}页），超过{MAX_PAGES}页上限", "pdf-too-many-pages")
     return doc
 
 
@@ -55,6 +83,8 @@ def _glyphs(page) -> list[Piece]:
     tp = page.get_textpage()
     try:
         n = tp.count_chars()
+        if n > limits.MAX_PAGE_GLYPHS:
+            raise ReadError(f"PDF某页文字过多（{n}字，上限{limits.MAX_PAGE_GLYPHS}字），不是年报页面，已拒绝读取", "pdf-too-complex")
         text = tp.get_text_range(0, n) if n else ""
         out = []
         for i, ch in enumerate(text):
@@ -69,11 +99,14 @@ def _glyphs(page) -> list[Piece]:
         tp.close()
 
 
-def _rules(page, raw) -> list[Rule]:
-    """Ruling lines: thin path objects, and the four edges of stroked rectangles."""
+def _rules(page, raw) -> list[Rule] | None:
+    """Ruling lines: thin path objects, and the four edges of stroked rectangles; None when the
+    page has more than `limits.MAX_PAGE_RULES` (or more path objects than are worth looking at)."""
     _, height = _size(page)
     out = []
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):
+    for k, obj in enumerate(page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2)):
+        if k >= limits.MAX_PAGE_OBJECTS or len(out) > limits.MAX_PAGE_RULES:
+            return None
         left, bottom, right, top = obj.get_bounds()
         w, h = right - left, top - bottom
         y0, y1 = height - top, height - bottom
@@ -84,7 +117,7 @@ def _rules(page, raw) -> list[Rule]:
             out += [Rule(left, y0, right, y0), Rule(left, y1, right, y1), Rule(left, y0, left, y1), Rule(right, y0, right, y1)]
         else:  # a whole grid drawn as one path: its straight axis-parallel segments
             out += _segments(obj, raw, height)
-    return out
+    return out if len(out) <= limits.MAX_PAGE_RULES else None
 
 
 def _segments(obj, raw, height: float) -> list[Rule]:
@@ -95,7 +128,7 @@ def _segments(obj, raw, height: float) -> list[Rule]:
         return []
     x, y = ctypes.c_float(), ctypes.c_float()
     out, prev, start = [], None, None
-    for i in range(raw.FPDFPath_CountSegments(obj.raw)):
+    for i in range(min(raw.FPDFPath_CountSegments(obj.raw), limits.MAX_PAGE_OBJECTS)):
         seg = raw.FPDFPath_GetPathSegment(obj.raw, i)
         if not raw.FPDFPathSegment_GetPoint(seg, x, y):
             continue
@@ -129,13 +162,21 @@ def read_pdf(data: bytes, name: str = ""):
     scanned: list[int] = []
     warnings: list[str] = []
     notes: list[tuple[str, str, dict]] = []
+    busy: list[int] = []  # pages with too many lines to look for tables in
+    total = 0
     try:
         for k in range(len(doc)):
             page = doc[k]
             try:
                 glyphs = _glyphs(page)
+                total += len(glyphs)
+                if total > limits.MAX_DOC_GLYPHS:
+                    raise ReadError(f"PDF文字过多（超过{limits.MAX_DOC_GLYPHS}字），不是一份年报，已拒绝读取", "pdf-too-complex")
                 if glyphs:
-                    pages.append(PageContent(k + 1, *_size(page), glyphs, _rules(page, raw)))
+                    rules = _rules(page, raw)
+                    if rules is None:
+                        busy.append(k + 1)
+                    pages.append(PageContent(k + 1, *_size(page), glyphs, rules or []))
                 else:
                     scanned.append(k)
                     pages.append(PageContent(k + 1, *_size(page), []))
@@ -160,6 +201,13 @@ def read_pdf(data: bytes, name: str = ""):
         raise ReadError(f"PDF文件已损坏，读取中断（{type(exc).__name__}）", "pdf-broken") from None
     finally:
         doc.close()
+    if busy:
+        notes.append((
+            "PAGE_TOO_COMPLEX",
+            f"第{'、'.join(map(str, busy))}页线条过多（超过{limits.MAX_PAGE_RULES}条），不像年报的表格页，"
+            "该页未按表格线识别表格，只读取了文字，请核对该页的表格",
+            {"pages": busy},
+        ))
     out = build(pages, "pdf", warnings)
     out.notes.extend(notes)
     if scanned and len(scanned) == len(pages):
@@ -183,7 +231,10 @@ def _ocr_pages(doc, scanned: list[int], all_scanned: bool):
     for k in scanned:
         page = doc[k]
         try:
-            scale = ocr.DPI / 72
+            w, h = page.get_width(), page.get_height()
+            # a page of any size is rendered within the image pixel limit (a poster-sized page
+            # at 200 dpi would be billions of pixels)
+            scale = min(ocr.DPI / 72, (limits.MAX_OCR_PIXELS / max(w * h, 1.0)) ** 0.5)
             img = page.render(scale=scale, grayscale=True).to_pil().convert("L")
             out.append(ocr.ocr_page(img, k + 1))
         finally:

@@ -390,6 +390,13 @@ def _cell_run(raw: list[str], kinds: list[str], i: int) -> tuple[int | None, int
     return None, j
 
 
+# a number written otherwise (“1e5”, “十二”, “1,2”): not a value, but not a label starting a row
+# either — it stays in the row, where the extractor reports it (CELL_NOT_NUMBER)
+_NUMBER_LIKE = re.compile(
+    r"^[0-9０-９零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟.,，．eE+\-]{1,20}(?:件|个|条|项|次|人|份|万元|元)?$"
+)
+
+
 def _cell_table(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
     """Group the cells into rows: a text cell that follows a value starts a new row."""
     rows: list[Row] = []
@@ -399,7 +406,7 @@ def _cell_table(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
         if kinds[no] != "cell":
             continue
         text = raw[no].strip()
-        value = is_value_text(text)
+        value = is_value_text(text) or (after_value and _NUMBER_LIKE.match(text) is not None)
         if not value and after_value and cells:
             rows.append(Row(cells))
             cells = []

@@ -1,0 +1,70 @@
+"""Non-numbers where a row's numbers go: say what the source holds, never hide it.
+
+A cell that reads “1e5”, “十二”, “N/A” or “12件3” in the numbers of a form row is not a number
+the reader can take.  It ends the row's numbers (what follows is not read), and then either the
+identities fill the cell in (status "inferred") or the cell and the rest of the row stay empty.
+Both are a change of what the source says, so each gives a CELL_NOT_NUMBER warning that quotes the
+cell — the value the sums imply is offered as that, not passed off as read — instead of an
+info-level CELL_INFERRED note or a BLANK_CELL message saying that the row is missing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..text import fold
+
+_VALUE_LIKE = re.compile(r"[0-9零〇○一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟]")
+_MAX_STRAY = 24  # folded characters: a longer text is a note or a label, not a misread number
+
+
+def stray_text(text: str) -> bool:
+    """Does this text sit where a number should be (rather than being a note, a header or a label)?"""
+    f = fold(text)
+    if f.isdigit():
+        return True  # a number with more digits than any count (see limits.MAX_NUMBER_DIGITS)
+    if not f or len(f) > _MAX_STRAY:
+        return False
+    return bool(_VALUE_LIKE.search(f)) or (f.isascii() and len(f) <= 10)
+
+
+def note(result, tpl, occurrences) -> None:
+    """Add a CELL_NOT_NUMBER note for every row whose numbers were cut by a non-number, and drop
+    the CELL_INFERRED note of that row (the warning replaces it)."""
+    seen: set[tuple[str, str]] = set()
+    for occ in occurrences:
+        if not occ.stray or len(occ.rows) != 1 or not stray_text(occ.stray[1]):
+            continue
+        table = tpl.table(occ.table)
+        row = table.row(occ.rows[0])
+        key = (occ.table, row.id)
+        if key in seen:
+            continue
+        seen.add(key)
+        cells = result.values[occ.table][row.id]
+        after, text = occ.stray
+        k = len(row.columns) - 1 - after  # its column, counted from the row's last cell
+        col = row.columns[k] if 0 <= k < len(row.columns) else None
+        name = f"{table.name}「{row.label}」"
+        where_col = f"{table.column(col).label}" if col else "一格"
+        quoted = text.strip()
+        if len(quoted) > _MAX_STRAY:
+            quoted = f"{quoted[:12]}…（共{len(quoted)}个字符）"
+        inferred = [c for c in row.columns if cells[c].status == "inferred"]
+        empty = [c for c in row.columns if cells[c].status in ("missing", "blank", "unplaced")]
+        if inferred:
+            shown = [col] if col in inferred else inferred  # the cell in question, else all the row's
+            values = "、".join(f"{table.column(c).label}{cells[c].value}" for c in shown)
+            message = (f"{name}{where_col}读到“{quoted}”，不是数字；按勾稽关系推算为{values}，已暂填推算值（不是原件所写），"
+                       "请对照原件核实并更正")
+        elif empty:
+            names = "、".join(table.column(c).label for c in empty)
+            message = (f"{name}{where_col}读到“{quoted}”，不是数字，该格及其后的数未能读取（{names}共{len(empty)}格为空），"
+                       "请对照原件核实并更正")
+        else:
+            message = f"{name}{where_col}读到“{quoted}”，不是数字，已忽略，请对照原件核实"
+        result.notes.append(("CELL_NOT_NUMBER", message, {
+            "table": occ.table, "row": row.id, "column": col, "line": occ.line, "raw": quoted,
+        }))
+        result.notes[:] = [n for n in result.notes if not (n[0] == "CELL_INFERRED" and n[2].get("table") == occ.table
+                                                          and n[2].get("row") == row.id)]
