@@ -493,7 +493,39 @@ class Store:
         such a report changes); returns how many cross-year findings were written.  Works in
         bounded batches, each one transaction; what an interruption leaves undone stays pending.
         With an `executor` (a process pool), the checking is spread over its workers."""
-        return crossyear.update(self, rules, executor)
+        n = crossyear.update(self, rules, executor)
+        return n + self.update_consolidated()
+
+    # ---- the org tree (consolidated reports) -----------------------------------------------------
+
+    def load_tree(self, edges: Iterable[tuple[str, str]], *, replace: bool = False) -> int:
+        """Record (parent, child) organ names (xxgk org load); with replace, the tree is only these."""
+        from . import tree
+
+        return tree.load(self, edges, replace)
+
+    def tree(self) -> list[tuple[str, str]]:
+        from . import tree
+
+        return tree.edges(self)
+
+    def tree_unmatched(self) -> list[str]:
+        from . import tree
+
+        return tree.unmatched(self)
+
+    def update_consolidated(self) -> int:
+        """Compare every parent's report of every year with the sum of its children's reports:
+        CONSOLIDATED_MISMATCH / CONSOLIDATED_INCOMPLETE findings (scope corpus) on the parent."""
+        from . import tree
+
+        return tree.update(self)
+
+    def consolidation(self, agency: str) -> list[dict[str, Any]]:
+        """The agency page's view of a parent: per year, children, sums and its own values."""
+        from . import tree
+
+        return tree.desk_view(self, agency)
 
     @staticmethod
     def _chunked(seq: Sequence) -> Iterator[Sequence]:

@@ -10,6 +10,8 @@ reviews   a reviewer's verdict on a finding, keyed by the finding's stable key, 
           re-ingesting and re-parsing the same file
 failures  files that could not be read, with their message
 users     the reviewers who may sign in to the web desk (xxgk users add)
+org_tree  which subordinate organs a consolidated report covers (xxgk org load): names as
+          written, and their agency keys
 """
 
 from __future__ import annotations
@@ -127,6 +129,16 @@ users = sa.Table(
     sa.Column("name", sa.String(64), primary_key=True),
     sa.Column("password_hash", sa.Text, nullable=False),  # Argon2 (xxgk.web.security); never the password
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+org_tree = sa.Table(
+    "org_tree",
+    metadata,
+    sa.Column("parent_key", sa.Text, primary_key=True),
+    sa.Column("child_key", sa.Text, primary_key=True),
+    sa.Column("parent", sa.Text, nullable=False),  # as written in the CSV (the name is matched, not the key)
+    sa.Column("child", sa.Text, nullable=False),
+    sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 REVIEW_STATUSES = ("confirmed", "dismissed")
