@@ -54,6 +54,27 @@ class Subject:
     findings: list[Item]
     lines: list[str] = field(default_factory=list)
     report_id: int | None = None  # in the corpus
+    # where each cell was read: (table, row, column) → (line, page), for findings without a line
+    cell_at: dict[tuple[str, str, str], tuple[int | None, int | None]] = field(default_factory=dict)
+
+    def where_of(self, f: "Item") -> dict[str, Any]:
+        """The finding's `where`, with the line/page of the first cell it names when it has none."""
+        w = f.where
+        if w.get("line") is not None or w.get("page") is not None:
+            return w
+        rows = [w["row"]] if w.get("row") else list(w.get("rows") or ())
+        cols = [w["column"]] if w.get("column") else list(w.get("columns") or ())
+        for r in rows:
+            for c in cols:
+                line, page = self.cell_at.get((w.get("table"), r, c), (None, None))
+                if line is not None or page is not None:
+                    return dict(w, line=line, page=page)
+        return w
+
+    @property
+    def file(self) -> str | None:
+        """The file's own name (a path on the reviewer's machine means nothing to the organ)."""
+        return re.split(r"[/\\!]", self.source)[-1] if self.source else None
 
     @property
     def shown(self) -> list[Item]:
@@ -103,7 +124,12 @@ def from_report(report: Report, reviews: Mapping[str, Any] | None = None) -> Sub
         items.append(Item(f.code, f.severity.value, f.message, f.where, key,
                           getattr(rev, "status", None), getattr(rev, "comment", None)))
     return Subject(report.meta.agency, report.meta.year, report.template, report.source.path or report.source.name,
-                   report.source.sha256, items, list(report.lines))
+                   report.source.sha256, items, list(report.lines), cell_at=_cell_at(report))
+
+
+def _cell_at(report: Report) -> dict:
+    return {(t, r, c): (v.line, v.page) for t, rows in report.tables.items() for r, cols in rows.items()
+            for c, v in cols.items() if v.line is not None or v.page is not None}
 
 
 def from_store(store, *, limit: int | None = None, **filters) -> list[Subject]:
@@ -120,7 +146,7 @@ def subject_of(store, report_id: int) -> Subject:
     items = [Item(f.code, f.severity, f.message, f.where, f.key, f.review.status if f.review else None,
                   f.review.comment if f.review else None) for f in rows]
     return Subject(report.meta.agency, report.meta.year, report.template, report.source.path or report.source.name,
-                   report.source.sha256, items, list(report.lines), report_id)
+                   report.source.sha256, items, list(report.lines), report_id, _cell_at(report))
 
 
 # ---- where a finding is --------------------------------------------------------------------------
@@ -192,7 +218,7 @@ def lines_of(s: Subject) -> list[tuple[str, str]]:
     """The notice as (kind, text) blocks: title, addressee, body, heading, item, closing, signature."""
     out: list[tuple[str, str]] = [("title", title_of(s)), ("addressee", f"{s.agency or '【待补充：机关名称】'}：")]
     out.append(("body", verdict(s)))
-    src = f"报告文件：{s.source}（{s.template}年模板）" if s.source else f"{s.template}年模板"
+    src = f"报告文件：{s.file}（{s.template}年模板）" if s.source else f"{s.template}年模板"
     out.append(("body", src + "。"))
     n = 0
     for sev, head in (("error", "必须整改"), ("warning", "建议修改")):
@@ -208,7 +234,7 @@ def lines_of(s: Subject) -> list[tuple[str, str]]:
 
 def item_text(k: int, s: Subject, f: Item) -> str:
     where = location(s.template, f.where)
-    src = source_ref(f.where, s.lines)
+    src = source_ref(s.where_of(f), s.lines)
     tail = "；".join(x for x in (f"位置：{where}" if where else "", f"出处：{src}" if src else "", f"规则：{f.code}") if x)
     mark = "（已确认）" if f.review == "confirmed" else ""
     return f"{k}. {f.message}{mark}（{tail}）"
@@ -304,7 +330,7 @@ def summary_xlsx(subjects: list[Subject], files: Mapping[int, str] | None = None
             if f.severity not in ("error", "warning"):
                 continue
             wf.append([safe(x) for x in (s.agency or "（未识别机关）", s.year, s.source, SEVERITY_CN[f.severity], f.code,
-                                         f.message, location(s.template, f.where), source_ref(f.where, s.lines),
+                                         f.message, location(s.template, f.where), source_ref(s.where_of(f), s.lines),
                                          REVIEW_CN.get(f.review, f.review), f.comment or "")])
     for sheet, widths in ((ws, (28, 8, 8, 40, 6, 6, 40, 18, 40)), (wf, (28, 8, 40, 10, 26, 80, 30, 40, 10, 30))):
         for k, w in enumerate(widths):
