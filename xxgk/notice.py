@@ -344,7 +344,23 @@ def summary_xlsx(subjects: list[Subject], files: Mapping[int, str] | None = None
             c.alignment = Alignment(wrap_text=True, vertical="top")
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return _stable_xlsx(buf.getvalue())
+
+
+def _stable_xlsx(package: bytes) -> bytes:
+    """The workbook with its parts dated 1980-01-01 and no time of writing in its properties, so
+    the same batch gives the same bytes (openpyxl stamps the time of saving)."""
+    import zipfile
+
+    out = io.BytesIO()
+    stamp = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "docProps/core.xml":
+                data = stamp.sub(rb"\g<1>1980-01-01T00:00:00Z\g<2>", data)
+            dst.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 # ---- a batch -----------------------------------------------------------------------------------
