@@ -164,6 +164,10 @@ def register(app: typer.Typer) -> None:
             err.print(f"已汇总 {len(cons.parts)} 份报告（{cons.year}年度，{cons.template}年模板）{where}")
             for f in cons.findings:
                 err.print(f"    [yellow]! {f.code}[/] {escape(f.message)}")
+            broken = [r for r in reports if r.has_errors]
+            if broken:
+                names = "、".join(r.meta.agency or r.source.path or "?" for r in broken)
+                err.print(f"[yellow]注意：以下下级报告有错误（xxgk check 查看），其数字已原样计入合计：{escape(names)}[/]")
             if parent is not None:
                 if found:
                     err.print(f"[bold]与汇总报告 {escape(str(against))} 比对：{len(found)} 个单元格不一致[/]")

@@ -161,14 +161,14 @@ def desk_view(store, name: str) -> list[dict[str, Any]]:
         return []
     T = S.org_tree
     with store.engine.connect() as conn:
-        parents = conn.execute(sa.select(T.c.parent, T.c.child).order_by(T.c.child_key)).all()
+        edges_ = conn.execute(sa.select(T.c.parent, T.c.child).order_by(T.c.child_key)).all()
         root, keys, _ = store._agency_keys(conn, name)
-        mine = [(p, c) for p, c in parents if agency_key(p) in (set(keys) | {key})
-                or store._agency_keys(conn, p)[0] == root]
-        if not mine:
+        wanted = set(keys) | {key}
+        parent = next((p for p in dict.fromkeys(p for p, _ in edges_)
+                       if agency_key(p) in wanted or store._agency_keys(conn, p)[0] == root), None)
+        if parent is None:
             return []
-        parent = mine[0][0]
-        children = [c for p, c in mine if p == parent]
+        children = [c for p, c in edges_ if p == parent]
         checks = checks_for(store, conn, parent, children)
     out = []
     for yc in checks:
