@@ -112,9 +112,11 @@ def test_mixed_years_and_versions_are_refused_naming_the_odd_ones():
     assert NAMES[1] in exc.value.problems[0] and "2021年模板" in exc.value.problems[0]
 
 
-@pytest.mark.parametrize("fmt", ["txt", "html", "docx", "md"])
-def test_sum_render_parse_gives_the_sums(tmp_path, fmt):
-    datas = [_data(40 + i, n) for i, n in enumerate(NAMES)]
+@pytest.mark.parametrize("fmt,template", [("txt", "2021"), ("html", "2021"), ("docx", "2021"), ("md", "2021"),
+                                          ("txt", "2019"), ("docx", "2019")])
+def test_sum_render_parse_gives_the_sums(tmp_path, fmt, template):
+    year = 2024 if template == "2021" else 2020
+    datas = [_data(40 + i, n, year, template) for i, n in enumerate(NAMES)]
     for d in datas:
         (tmp_path / f"{d['meta']['agency']}.txt").write_bytes(_text(d))
     out = tmp_path / "汇总.yaml"
@@ -123,11 +125,12 @@ def test_sum_render_parse_gives_the_sums(tmp_path, fmt):
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert [p["agency"] for p in data["consolidated_from"]] == sorted(NAMES, key=lambda n: f"{n}.txt")
     rd = load_data(out)
-    assert rd.agency == "西山县人民政府" and rd.year == 2024
+    assert rd.agency == "西山县人民政府" and rd.year == year and rd.template == template
     back = parse_bytes(render(rd, fmt), f"汇总.{fmt}")
     assert not back.has_errors, [f.message for f in back.findings]
+    assert back.template == template
     got = back.to_json()
-    for cell in cells("2021"):
+    for cell in cells(template):
         assert got[cell[0]][cell[1]][cell[2]] == sum(_value(d, cell) for d in datas), cell
 
 
