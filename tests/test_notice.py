@@ -181,3 +181,12 @@ def test_desk_download_buttons(batch, tmp_path):
         assert desk.client.get("/notices.zip?year=1999").status_code == 404
     finally:
         desk.close()
+
+
+def test_control_characters_in_quoted_text_do_not_break_the_files():
+    s = Subject("某镇\x00", 2024, "2021", "a.txt", None,
+                [Item("NARRATIVE_SUM", "warning", "第一部分“共\x0c3条\x01”", {"line": 1})], lines=["共\x0c3条\x01\x1f"])
+    text = _docx_text(to_docx(s, office="办\x02公室"))
+    assert "共 3条 " in text and "\x0c" not in text
+    wb = load_workbook(io.BytesIO(summary_xlsx([s])))
+    assert list(wb["问题"].iter_rows(min_row=2, values_only=True))[0][5] == "第一部分“共 3条 ”"

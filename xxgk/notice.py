@@ -249,9 +249,9 @@ def to_docx(s: Subject, *, deadline: str | None = None, office: str | None = Non
 
     doc = Document()
     _setup(doc)
-    doc.core_properties.title = title_of(s)
+    doc.core_properties.title = clean(title_of(s))
     doc.core_properties.language = "zh-CN"
-    doc.core_properties.author = office or ""
+    doc.core_properties.author = clean(office or "")
     doc.core_properties.comments = ""
 
     def para(text, kind):
@@ -281,12 +281,12 @@ def to_docx(s: Subject, *, deadline: str | None = None, office: str | None = Non
         return p
 
     for kind, text in lines_of(s):
-        para(text, kind)
-    para(f"请于{deadline or PLACEHOLDER_DEADLINE}前将整改后的年度报告报送{office or PLACEHOLDER_OFFICE}，"
-         "并按规定在政府网站重新发布。", "body")
+        para(clean(text), kind)
+    para(clean(f"请于{deadline or PLACEHOLDER_DEADLINE}前将整改后的年度报告报送{office or PLACEHOLDER_OFFICE}，"
+               "并按规定在政府网站重新发布。"), "body")
     doc.add_paragraph()
-    para(office or PLACEHOLDER_OFFICE, "right")
-    para(date or PLACEHOLDER_DATE, "right")
+    para(clean(office or PLACEHOLDER_OFFICE), "right")
+    para(clean(date or PLACEHOLDER_DATE), "right")
     buf = io.BytesIO()
     doc.save(buf)
     return _stable(buf.getvalue())
@@ -295,13 +295,22 @@ def to_docx(s: Subject, *, deadline: str | None = None, office: str | None = Non
 # ---- the register --------------------------------------------------------------------------------
 
 _FORMULA = ("=", "+", "-", "@")
+# characters XML 1.0 cannot hold (a report's quoted line may carry them: form feeds of PDF text, NULs)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean(text: str) -> str:
+    """Text a DOCX or XLSX part can hold: XML-incompatible characters become spaces."""
+    return _NOT_XML.sub(" ", text)
 
 
 def safe(v):
     """A cell value that no spreadsheet runs as a formula: text starting with = + - @ (or a tab /
-    carriage return) gets a leading apostrophe."""
-    if isinstance(v, str) and v and (v[0] in _FORMULA or v[0] in "\t\r"):
-        return "'" + v
+    carriage return) gets a leading apostrophe; characters XML cannot hold become spaces."""
+    if isinstance(v, str):
+        v = clean(v)
+        if v and (v[0] in _FORMULA or v[0] in "\t\r"):
+            return "'" + v
     return v
 
 
