@@ -116,6 +116,13 @@ def test_exactly_one_mismatch_for_one_table2_cell(store, tmp_path):
     assert all(c["id"] for c in view[0]["children"])
     differs = [r for r in view[0]["rows"] if r["differs"]]
     assert len(differs) == 1 and (differs[0]["sum"], differs[0]["parent"]) == (total, total + 1)
+    assert store.history(PARENT).findings == []  # not a cross-year finding
+    # the key does not depend on where the subordinate files lay
+    from xxgk.store.rows import finding_keys
+
+    moved = [dict(p, source="elsewhere/" + str(p["source"])) for p in f.where["parts"]]
+    sha = store.reports(agency=PARENT)[0].sha256
+    assert finding_keys(sha, [(f.code, dict(f.where, parts=moved))]) == [f.key]
     assert view[0]["mismatches"] == 1
 
 

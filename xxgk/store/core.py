@@ -31,6 +31,7 @@ from .rows import (
 )
 
 _CHUNK = 500  # ids per IN (…) list
+_CONSOLIDATED_CODES = ("CONSOLIDATED_MISMATCH", "CONSOLIDATED_INCOMPLETE")  # scope corpus, stored by store.tree
 _ROWS_PER_INSERT = 64  # rows per multi-row INSERT on SQLite (13 columns × 64 < the 32766 variables)
 
 
@@ -915,5 +916,6 @@ class Store:
         for r in reports:
             for c in cells.get(r.id, ()):
                 values[(c[0], c[1], c[2])][r.id] = number(c[3])
-        found = self.findings(scope="corpus", ids=[r.id for r in reports])
+        found = [f for f in self.findings(scope="corpus", ids=[r.id for r in reports])
+                 if f.code not in _CONSOLIDATED_CODES]  # the org tree's comparison is not cross-year
         return History(agency, key, keys, candidates, reports, dict(values), found)
