@@ -173,3 +173,13 @@ def test_cli_refuses_mixed_batch_and_unreadable(tmp_path):
     (tmp_path / "b.txt").write_bytes(b"\x00\x01garbage")
     res = CliRunner().invoke(app, ["sum", str(tmp_path), "-o", str(tmp_path / "x.yaml")])
     assert res.exit_code == 2 and "无法读取" in res.output
+
+
+def test_doubtful_numbers_are_not_summed():
+    datas = [_data(110 + i, n) for i, n in enumerate(NAMES[:2])]
+    reports = [from_json(d) for d in datas]
+    reports[0].tables["appeals"]["reconsideration"]["upheld"].status = "doubtful"  # low OCR confidence
+    cons = consolidate(reports)
+    assert cons.values[("appeals", "reconsideration", "upheld")] is None
+    assert cons.values[("appeals", "reconsideration", "corrected")] is not None
+    assert [f.code for f in cons.findings] == ["SUM_BLANK"] and NAMES[0] in cons.findings[0].message

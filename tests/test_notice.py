@@ -190,3 +190,12 @@ def test_control_characters_in_quoted_text_do_not_break_the_files():
     assert "共 3条 " in text and "\x0c" not in text
     wb = load_workbook(io.BytesIO(summary_xlsx([s])))
     assert list(wb["问题"].iter_rows(min_row=2, values_only=True))[0][5] == "第一部分“共 3条 ”"
+
+
+def test_unwritable_output_is_one_line(batch, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    res = CliRunner().invoke(app, ["notice", str(batch), "-o", str(blocker)])
+    assert res.exit_code == 2 and "无法写入" in res.output and "Traceback" not in res.output
+    res = CliRunner().invoke(app, ["sum", str(batch / "教育局.txt"), "-o", str(blocker / "x.yaml")])
+    assert res.exit_code == 2 and "无法写入" in res.output

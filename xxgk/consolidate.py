@@ -99,6 +99,16 @@ def _values(report: Report) -> dict[Cell, Any]:
     return {(t, r, c): report.tables[t][r][c].value for t, r, c in cells(report.template)}
 
 
+def part_values(report: Report) -> dict[Cell, Any]:
+    """A subordinate report's cells as the sum takes them: a number read with low confidence
+    (status doubtful, OCR_LOW_CONFIDENCE on its report) counts as not read — never summed."""
+    out = {}
+    for t, r, c in cells(report.template):
+        v = report.tables[t][r][c]
+        out[(t, r, c)] = None if v.status == "doubtful" else v.value
+    return out
+
+
 def _who(report: Report) -> str:
     return report.meta.agency or report.source.path or report.source.name or "（未识别机关）"
 
@@ -134,7 +144,7 @@ def consolidate(reports: Sequence[Report]) -> Consolidation:
     """The cell-by-cell sum of one year's subordinate reports of one template version."""
     check_batch(reports)
     template_id, year = reports[0].template, reports[0].meta.year
-    parts = [Part(r.meta.agency, r.source.path or r.source.name, r.source.sha256, _values(r)) for r in reports]
+    parts = [Part(r.meta.agency, r.source.path or r.source.name, r.source.sha256, part_values(r)) for r in reports]
     return sum_parts(template_id, year, parts)
 
 
@@ -157,7 +167,7 @@ def sum_parts(template_id: str, year: int | None, parts: list[Part]) -> Consolid
         reports = "、".join(parts[i].label for i in who)
         findings.append(finding(
             "SUM_BLANK",
-            f"{table.name}{names}{more}合计留空：以下下级报告中为空白或未读出：{reports}",
+            f"{table.name}{names}{more}合计留空：以下下级报告中为空白、未读出或识别存疑：{reports}",
             table=table_key, cells=[".".join(c) for c in which],
             reports=[{"agency": parts[i].agency, "source": parts[i].source} for i in who],
         ))

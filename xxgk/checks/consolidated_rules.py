@@ -6,7 +6,7 @@ from ..report import Severity
 from .registry import rule
 
 
-@rule("SUM_BLANK", Severity.WARNING, "汇总：某下级报告该单元格为空白或未读出，合计留空（空白不按零计）",
+@rule("SUM_BLANK", Severity.WARNING, "汇总：某下级报告该单元格为空白、未读出或识别存疑，合计留空（空白不按零计）",
       scope="consolidated", group="consolidated")
 def _sum_blank(*_):  # pragma: no cover - produced by consolidate()
     return ()

@@ -94,6 +94,9 @@ def register(app: typer.Typer) -> None:
         except ModuleNotFoundError as exc:
             _err(f"生成 DOCX 需要 {exc.name}：pip install 'xxgk[render]'")
             raise typer.Exit(2)
+        except OSError as exc:
+            _err(f"{output}: 无法写入（{exc.strerror or exc}）")
+            raise typer.Exit(2)
         notices = len(written) - 1
         out = Console(highlight=False, soft_wrap=True)
         out.print(f"已审核 {len(subjects)} 份报告：{notices} 份需要整改或修改，已生成审核意见；"
@@ -150,7 +153,11 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
         data = cons.data_file(agency=agency, title=title)
         if output is not None:
-            dump(data, output)
+            try:
+                dump(data, output)
+            except OSError as exc:
+                _err(f"{output}: 无法写入（{exc.strerror or exc}）")
+                raise typer.Exit(2)
         err = Console(stderr=True, highlight=False, soft_wrap=True)
         if json_out:
             body = {"data": _plain(data), "mismatches": [f.to_json() for f in found]}

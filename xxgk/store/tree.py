@@ -16,7 +16,7 @@ from typing import Any, Iterable, Sequence
 import sqlalchemy as sa
 
 from ..agency import agency_key
-from ..consolidate import Consolidation, Part, cell_name, cells, compare, sum_parts
+from ..consolidate import Consolidation, Part, cell_name, cells, compare, part_values, sum_parts
 from ..checks.registry import finding
 from . import schema as S
 from .crossyear import _META
@@ -88,9 +88,11 @@ def _reports_of(store, conn, name: str) -> list[dict]:
         sa.select(*cols).where(R.c.agency_key.in_(keys), R.c.is_report, R.c.year.is_not(None)))]
 
 
-def _values(store, conn, row: dict) -> tuple[dict, set[str]]:
+def _values(store, conn, row: dict, part: bool = False) -> tuple[dict, set[str]]:
     cells_ = store._cells_by_report(conn, [row["id"]], provenance=False).get(row["id"], [])
     rep = build_report(row, cells_)
+    if part:
+        return part_values(rep), rep.found_tables
     vals = {(t, r, c): rep.tables[t][r][c].value for t, r, c in cells(rep.template)}
     return vals, rep.found_tables
 
@@ -122,7 +124,7 @@ def checks_for(store, conn, parent: str, children: Sequence[str], year: int | No
             continue
         parts = []
         for c, r in picked:
-            vals, _ = _values(store, conn, r)
+            vals, _ = _values(store, conn, r, part=True)
             parts.append(Part(r["agency"] or c, r["source_path"] or r["source_name"], r["sha256"], vals))
         yc.cons = sum_parts(head["template"], y, parts)
         yc.parent_values, found_tables = _values(store, conn, head)
