@@ -183,3 +183,14 @@ def test_doubtful_numbers_are_not_summed():
     assert cons.values[("appeals", "reconsideration", "upheld")] is None
     assert cons.values[("appeals", "reconsideration", "corrected")] is not None
     assert [f.code for f in cons.findings] == ["SUM_BLANK"] and NAMES[0] in cons.findings[0].message
+
+
+def test_one_organ_twice_is_refused():
+    a = from_json(_data(120, NAMES[0]))
+    b = from_json(_data(121, "云岭镇"))  # the same organ, written without its county
+    b.source.path = "云岭镇.html"
+    c = from_json(_data(122, NAMES[1]))
+    with pytest.raises(MixedBatch) as exc:
+        consolidate([a, b, c])
+    assert len(exc.value.problems) == 1
+    assert "云岭镇.html" in exc.value.problems[0] and NAMES[1] not in exc.value.problems[0]

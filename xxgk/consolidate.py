@@ -136,8 +136,28 @@ def check_batch(reports: Sequence[Report]) -> None:
             else:
                 odd = [f"{_who(r)}（{key(r)}{unit}，{r.source.path or r.source.name}）" for r in dated if key(r) != common]
                 problems.append(f"多数报告为{common}{unit}，以下报告{what}不同：{'、'.join(odd)}")
+    problems.extend(_duplicates(dated))
     if problems:
         raise MixedBatch(problems)
+
+
+def _duplicates(reports: Sequence[Report]) -> list[str]:
+    """One organ twice (the PDF and the web page of one report, or a corrected re-publication)
+    would be counted twice: name them."""
+    from .agency import agency_key, keys_compatible
+
+    keys = [agency_key(r.meta.agency) for r in reports]
+    seen: set[int] = set()
+    out = []
+    for i, ki in enumerate(keys):
+        if i in seen or not ki:
+            continue
+        same = [j for j in range(i + 1, len(reports)) if keys[j] and keys_compatible(ki, keys[j])]
+        if same:
+            seen.update(same)
+            files = "、".join(reports[k].source.path or reports[k].source.name or "?" for k in [i, *same])
+            out.append(f"{_who(reports[i])}有{len(same) + 1}份报告（{files}），会被重复计入，请只保留一份")
+    return out
 
 
 def consolidate(reports: Sequence[Report]) -> Consolidation:
