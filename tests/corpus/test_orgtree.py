@@ -183,3 +183,21 @@ def test_desk_agency_page_shows_children_and_sums(tmp_path):
         assert f'<td>表四「行政复议」结果维持</td><td class="num">{up + 1}</td><td class="num">{up}</td>' in page
     finally:
         desk.close()
+
+
+def test_blank_child_cell_is_not_compared_and_said_so(store, tmp_path):
+    from xxgk.orgtree import read_tree
+    from xxgk.store.ingest import ingest
+
+    datas = [_data(130 + i, n, 2024) for i, n in enumerate(CHILDREN)]
+    _write(tmp_path / "r", datas)
+    blanked = copy.deepcopy(datas[1])
+    blanked["active"]["penalty"]["decisions"] = None
+    (tmp_path / "r" / f"{CHILDREN[1]}-2024.txt").write_bytes(render(from_mapping(blanked), "txt"))
+    ingest(store, [tmp_path / "r"], jobs=1)
+    store.load_tree(read_tree(_tree(tmp_path)))
+    store.update_consolidated()
+    assert store.findings(code="CONSOLIDATED_MISMATCH") == []
+    inc = store.findings(code="CONSOLIDATED_INCOMPLETE")
+    assert len(inc) == 1 and CHILDREN[1] in inc[0].message and inc[0].where["cells"] == ["active.penalty.decisions"]
+    assert store.consolidation(PARENT)[0]["mismatches"] == 0

@@ -20,7 +20,7 @@ def _mismatch(*_):  # pragma: no cover - produced by compare()
 
 
 @rule("CONSOLIDATED_INCOMPLETE", Severity.INFO,
-      "汇总：未做汇总核对——组织关系中的下级机关缺少该年度报告，或年度、模板版本不一致",
+      "汇总：未做（或部分未做）汇总核对——下级机关缺少该年度报告、模板版本不一致，或下级报告的单元格空白",
       scope="consolidated", group="consolidated")
 def _incomplete(*_):  # pragma: no cover - produced by the corpus pass
     return ()

@@ -1,7 +1,7 @@
 """The org tree in the corpus: which organs a consolidated report covers (`xxgk org load`), and
 the pass that compares every parent's report of every year with the sum of its children's
 reports of that year (CONSOLIDATED_MISMATCH; CONSOLIDATED_INCOMPLETE when a child's report is
-missing or the versions differ).  The findings are stored with scope "corpus" (they are about
+missing or the versions differ, or when cells are not compared because a child left them blank).  The findings are stored with scope "corpus" (they are about
 several reports, like the cross-year ones) on the parent's report; the pass runs after each
 cross-year pass (Store.update_cross_year), and recomputes every parent: trees are small.
 """
@@ -129,6 +129,9 @@ def checks_for(store, conn, parent: str, children: Sequence[str], year: int | No
         yc.cons = sum_parts(head["template"], y, parts)
         yc.parent_values, found_tables = _values(store, conn, head)
         yc.findings = compare(yc.parent_values, yc.cons, found_tables)
+        for f in yc.cons.findings:  # SUM_BLANK: those cells are not compared — say so
+            yc.findings.append(finding("CONSOLIDATED_INCOMPLETE", f"{y}年度部分单元格未核对：{f.message}", year=y,
+                                       table=f.where.get("table"), cells=f.where.get("cells")))
     return out
 
 
@@ -178,7 +181,7 @@ def desk_view(store, name: str) -> list[dict[str, Any]]:
         entry: dict[str, Any] = {
             "year": yc.year, "parent_id": head["id"], "problem": yc.problem,
             "children": [{"name": c, "id": r["id"] if r else None} for c, r in yc.children],
-            "mismatches": len(yc.findings) if yc.cons else 0, "rows": [],
+            "mismatches": sum(1 for f in yc.findings if f.code == "CONSOLIDATED_MISMATCH"), "rows": [],
         }
         if yc.cons is not None:
             for cell in cells(yc.cons.template):
