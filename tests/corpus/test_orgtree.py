@@ -181,6 +181,8 @@ def test_desk_agency_page_shows_children_and_sums(tmp_path):
             assert c in page
         up = sum(d["appeals"]["reconsideration"]["upheld"] for d in datas)
         assert f'<td>表四「行政复议」结果维持</td><td class="num">{up + 1}</td><td class="num">{up}</td>' in page
+        child = desk.client.get("/agency", params={"name": CHILDREN[0]}).text
+        assert '汇总于：<a href="/agency?name=' in child and "西山县政府</a>" in child
     finally:
         desk.close()
 

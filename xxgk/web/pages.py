@@ -210,9 +210,12 @@ def agency(request: Request, name: str = ""):
     table_rows = _history_rows(hist)
     from ..form import fmt
 
+    from ..agency import same_agency
+
     consolidated = store.consolidation(name)
+    parents = list(dict.fromkeys(p for p, c in store.tree() if same_agency(c, name)))  # it is summed into these
     return render(request, "agency.html", name=name, hist=hist, table_rows=table_rows, consolidated=consolidated,
-                  fmt=lambda v: "" if v is None else fmt(v))
+                  parents=parents, fmt=lambda v: "" if v is None else fmt(v))
 
 
 def _history_rows(hist) -> list[dict[str, Any]]:
