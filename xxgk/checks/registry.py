@@ -15,7 +15,8 @@ class Rule:
     severity: Severity
     description: str
     fn: Callable[..., Iterable[Finding]]
-    scope: str = "report"  # "report": one report; "corpus": several reports of one agency
+    scope: str = "report"  # "report": one report; "corpus": several reports of one agency;
+    # "consolidated": a consolidated report and its subordinates' (xxgk.consolidate)
     group: str = "check"  # "reader" | "check" | "cross-year"
 
 
@@ -76,5 +77,5 @@ def _add_pages(findings: list[Finding], pages: list[int | None]) -> None:
 
 
 def iter_codes() -> Iterator[Rule]:
-    order = {"reader": 0, "check": 1, "cross-year": 2}
+    order = {"reader": 0, "check": 1, "cross-year": 2, "consolidated": 3}
     return iter(sorted(RULES.values(), key=lambda r: order.get(r.group, 9)))

@@ -15,7 +15,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-_MODULES = ("report_cmds", "corpus_cmds", "web_cmds", "render_cmds")
+_MODULES = ("report_cmds", "corpus_cmds", "web_cmds", "render_cmds", "january_cmds")
 
 for _name in _MODULES:
     importlib.import_module(f"{__name__}.{_name}").register(app)

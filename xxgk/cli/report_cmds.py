@@ -166,7 +166,7 @@ def register(app: typer.Typer) -> None:
             return
         table = Table("代码 code", "级别", "类别")
         table.add_column("说明", overflow="fold")  # wrapped, never cut with "…"
-        group_cn = {"reader": "读取", "check": "审核", "cross-year": "跨年度"}
+        group_cn = {"reader": "读取", "check": "审核", "cross-year": "跨年度", "consolidated": "汇总"}
         for r in checks.iter_codes():
             sym, style, cn = _SEV_STYLE[r.severity]
             table.add_row(r.code, f"[{style}]{cn}[/]", group_cn.get(r.group, r.group), r.description)

@@ -76,7 +76,7 @@ _META_KEYS = {
     "title": ("title", "标题", "报告标题"),
     "template": ("template", "模板", "模板版本"),
 }
-_IGNORED = {"schema", "source", "findings", "provenance"}
+_IGNORED = {"schema", "source", "findings", "provenance", "consolidated_from"}  # consolidated_from: xxgk sum
 
 
 def _meta_key(key: str) -> str | None:

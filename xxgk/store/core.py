@@ -31,6 +31,7 @@ from .rows import (
 )
 
 _CHUNK = 500  # ids per IN (…) list
+_CONSOLIDATED_CODES = ("CONSOLIDATED_MISMATCH", "CONSOLIDATED_INCOMPLETE")  # scope corpus, stored by store.tree
 _ROWS_PER_INSERT = 64  # rows per multi-row INSERT on SQLite (13 columns × 64 < the 32766 variables)
 
 
@@ -591,7 +592,39 @@ class Store:
         such a report changes); returns how many cross-year findings were written.  Works in
         bounded batches, each one transaction; what an interruption leaves undone stays pending.
         With an `executor` (a process pool), the checking is spread over its workers."""
-        return crossyear.update(self, rules, executor)
+        n = crossyear.update(self, rules, executor)
+        return n + self.update_consolidated()
+
+    # ---- the org tree (consolidated reports) -----------------------------------------------------
+
+    def load_tree(self, edges: Iterable[tuple[str, str]], *, replace: bool = False) -> int:
+        """Record (parent, child) organ names (xxgk org load); with replace, the tree is only these."""
+        from . import tree
+
+        return tree.load(self, edges, replace)
+
+    def tree(self) -> list[tuple[str, str]]:
+        from . import tree
+
+        return tree.edges(self)
+
+    def tree_unmatched(self) -> list[str]:
+        from . import tree
+
+        return tree.unmatched(self)
+
+    def update_consolidated(self) -> int:
+        """Compare every parent's report of every year with the sum of its children's reports:
+        CONSOLIDATED_MISMATCH / CONSOLIDATED_INCOMPLETE findings (scope corpus) on the parent."""
+        from . import tree
+
+        return tree.update(self)
+
+    def consolidation(self, agency: str) -> list[dict[str, Any]]:
+        """The agency page's view of a parent: per year, children, sums and its own values."""
+        from . import tree
+
+        return tree.desk_view(self, agency)
 
     @staticmethod
     def _chunked(seq: Sequence) -> Iterator[Sequence]:
@@ -1062,5 +1095,6 @@ class Store:
         for r in reports:
             for c in cells.get(r.id, ()):
                 values[(c[0], c[1], c[2])][r.id] = number(c[3])
-        found = self.findings(scope="corpus", ids=[r.id for r in reports])
+        found = [f for f in self.findings(scope="corpus", ids=[r.id for r in reports])
+                 if f.code not in _CONSOLIDATED_CODES]  # the org tree's comparison is not cross-year
         return History(agency, key, keys, candidates, reports, dict(values), found)

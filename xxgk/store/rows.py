@@ -103,10 +103,14 @@ def where_json(where: dict[str, Any]) -> str:
 
 def _key_where(where: dict[str, Any]) -> dict[str, Any]:
     """`where` without what can change while the finding stays the same: the path of the
-    previous year's file in a cross-year finding."""
+    previous year's file in a cross-year finding, of the subordinate reports in a consolidated one."""
     prev = where.get("previous")
     if isinstance(prev, dict) and "source" in prev:
         where = dict(where, previous={k: v for k, v in prev.items() if k != "source"})
+    parts = where.get("parts")  # CONSOLIDATED_MISMATCH: the subordinate reports' paths, likewise
+    if isinstance(parts, list) and any(isinstance(p, dict) and "source" in p for p in parts):
+        where = dict(where, parts=[{k: v for k, v in p.items() if k != "source"} if isinstance(p, dict) else p
+                                   for p in parts])
     return where
 
 

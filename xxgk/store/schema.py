@@ -14,6 +14,8 @@ store_state  counters of the store; `generation` goes up with every write that c
           cells or findings
 stats_cache  Store.stats results, each valid for the generation it was computed at
 api_tokens  reviewers' API tokens for scripts (xxgk users token): only the token's SHA-256
+org_tree  which subordinate organs a consolidated report covers (xxgk org load): names as
+          written, and their agency keys
 """
 
 from __future__ import annotations
@@ -163,6 +165,16 @@ api_tokens = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("last_used_at", sa.DateTime(timezone=True)),
     sa.UniqueConstraint("token_sha256", name="uq_api_tokens_token_sha256"),
+)
+
+org_tree = sa.Table(
+    "org_tree",
+    metadata,
+    sa.Column("parent_key", sa.Text, primary_key=True),
+    sa.Column("child_key", sa.Text, primary_key=True),
+    sa.Column("parent", sa.Text, nullable=False),  # as written in the CSV (the name is matched, not the key)
+    sa.Column("child", sa.Text, nullable=False),
+    sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 REVIEW_STATUSES = ("confirmed", "dismissed")

@@ -209,10 +209,15 @@ def agency(request: Request, name: str = ""):
     store = _store(request)
     hist = store.history(name)
     table_rows = _history_rows(hist)
+    from ..agency import same_agency
+    from ..form import fmt
     from ..store.core import FORMAT_CN, counted_versions  # one year in several files: name each column
 
+    consolidated = store.consolidation(name)
+    parents = list(dict.fromkeys(p for p, c in store.tree() if same_agency(c, name)))  # it is summed into these
     return render(request, "agency.html", name=name, hist=hist, table_rows=table_rows,
-                  counted=counted_versions(hist.reports), formats=FORMAT_CN)
+                  counted=counted_versions(hist.reports), formats=FORMAT_CN, consolidated=consolidated,
+                  parents=parents, fmt=lambda v: "" if v is None else fmt(v))
 
 
 def _history_rows(hist) -> list[dict[str, Any]]:
@@ -238,6 +243,52 @@ def _history_rows(hist) -> list[dict[str, Any]]:
                             "main": table.key != "requests" or col.id == "total",
                             "values": [fmt(v) for v in vals], "differs": len({v for v in vals if v is not None}) > 1})
     return out
+
+
+# ---- review opinions (xxgk.notice) -----------------------------------------------------------------
+
+NOTICE_LIMIT = 500  # reports per zip of review opinions
+
+
+def _attachment(data: bytes, name: str, media: str, ascii_name: str) -> Response:
+    from urllib.parse import quote
+
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    return Response(data, media_type=media, headers={"Content-Disposition": disposition})
+
+
+@router.get("/reports/{report_id}/notice.docx")
+def report_notice(request: Request, report_id: int = Path(ge=1, le=2**31 - 1)):
+    """下载审核意见: the review opinion of one report (DOCX), dismissed findings left out."""
+    from .. import notice
+
+    store = _store(request)
+    if store.summary(report_id) is None:
+        return render(request, "error.html", status=404, detail=f"没有编号为{report_id}的报告")
+    subject = notice.subject_of(store, report_id)
+    if not subject.needs_notice:
+        return render(request, "error.html", status=404, detail="这份报告没有需要整改或修改的问题（或均已排除），无需审核意见")
+    name = notice.file_name(subject, set())
+    return _attachment(notice.to_docx(subject), name, DOCX_TYPE, f"notice-{report_id}.docx")
+
+
+@router.get("/notices.zip")
+def notices_zip(request: Request):
+    """下载审核意见 for the filtered selection: a zip of every DOCX and 审核汇总.xlsx."""
+    from .. import notice
+
+    store = _store(request)
+    f, _ = report_filters(request.query_params)
+    n = store.count(is_report=True, **f)
+    if n == 0:
+        return render(request, "error.html", status=404, detail="当前筛选没有报告")
+    if n > NOTICE_LIMIT:
+        return render(request, "error.html", status=400, detail=f"当前筛选有{n}份报告，一次最多{NOTICE_LIMIT}份，请缩小筛选范围")
+    data = notice.zip_batch(notice.from_store(store, **f))
+    return _attachment(data, "审核意见.zip", "application/zip", "notices.zip")
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @router.get("/export")
