@@ -18,6 +18,8 @@ from ..text import CellValue, fold
 from .placement import Token, resolve
 
 _VALUE_LIKE = re.compile(r"[0-9零〇○一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_NUMBER_WORDS = set("零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟件个条项次人份元")
 _MAX_STRAY = 24  # folded characters: a longer text is a note or a label, not a misread number
 
 
@@ -28,6 +30,9 @@ def stray_text(text: str) -> bool:
         return True  # a number with more digits than any count (see limits.MAX_NUMBER_DIGITS)
     if not f or len(f) > _MAX_STRAY:
         return False
+    words = [ch for ch in _HAN.findall(f) if ch not in _NUMBER_WORDS]
+    if len(words) > 1:
+        return False  # words, not a number written otherwise: a heading, a label, a note
     return bool(_VALUE_LIKE.search(f)) or (f.isascii() and len(f) <= 10)
 
 
