@@ -1,0 +1,95 @@
+"""The desk's hardening (issue 13): API filters against the store's own filtering, uploads
+sniffed by content, formula injection in exports, sessions, throttling, HTTP details."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from .web_support import need
+
+need("fastapi", "jinja2", "argon2", "httpx", "sqlalchemy", "xxgk.store")
+
+from .web_support import Desk, synth_text  # noqa: E402
+
+AGENCIES = ["南江县云岭乡人民政府", "临川区石门镇人民政府", "江西省抚州市人民政府", "四川省巴中市南江县教育局", "浙江省司法厅"]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    d = Desk(tmp_path_factory.mktemp("filters") / "corpus.db")
+    files = []
+    for i, a in enumerate(AGENCIES):
+        _, t = synth_text(60 + i, agency=a, year=2023 + i % 2, break_balance=i % 2 == 0)
+        files.append((f"r{i}.txt", t.encode()))
+    d.upload(files)
+    yield d
+    d.close()
+
+
+def _values(corpus, key):
+    vals = {getattr(s, key) for s in corpus.store.reports()} - {None}
+    assert len(vals) >= 2, (key, vals)  # the fixture must make every filter discriminate
+    return sorted(vals, key=str) + ["不存在的值"]
+
+
+def _cases(corpus):
+    for key in ("level", "region", "agency"):
+        for v in _values(corpus, key):
+            yield {key: v}
+            if key == "region":
+                yield {key: str(v)[:2]}  # region is a substring match
+    for y in (2023, 2024):
+        yield {"year": y}
+    yield {"has_errors": True}
+    yield {"has_errors": False}
+    yield {"code": "T3_ROW_SUM"}
+    yield {"template": "2021"}
+    yield {"template": "2019"}
+    yield {"q": "南江"}
+    yield {"level": _values(corpus, "level")[0], "year": 2023}
+
+
+def _csv_ids(body: bytes) -> list[int]:
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    return sorted(int(r["report_id"]) for r in rows)
+
+
+def test_every_api_filter_matches_the_store(corpus):
+    store, client = corpus.store, corpus.client
+    checked = 0
+    for f in _cases(corpus):
+        want = sorted(s.id for s in store.reports(**f))
+        got = client.get("/api/reports", params=f | {"limit": 1000}).json()
+        assert sorted(i["id"] for i in got["items"]) == want and got["total"] == len(want), f
+        r = client.get("/api/export", params=f | {"format": "csv"})
+        assert r.status_code == 200 and _csv_ids(r.content) == want, f
+        assert client.get("/api/stats", params=f).json() == store.stats(**f).to_json(), f
+        checked += 1
+    assert checked > 15
+
+
+def test_every_findings_filter_matches_the_store(corpus):
+    store, client = corpus.store, corpus.client
+    cases = [{k: v} for k in ("level", "region", "agency") for v in _values(corpus, k)]
+    cases += [{"year": 2024}, {"severity": "error"}, {"code": "T3_ROW_SUM"}, {"scope": "report"},
+              {"review": "unreviewed"}, {"agency": AGENCIES[0], "severity": "error"}]
+    for f in cases:
+        want = [x.id for x in store.findings(**f)]
+        got = client.get("/api/findings", params=f | {"limit": 1000}).json()["items"]
+        assert [x["id"] for x in got] == want, f
+    # the bug of issue 13: ?agency= was ignored and ?level= was also read as region and agency
+    one = client.get("/api/reports", params={"agency": AGENCIES[1]}).json()
+    assert one["total"] == 1 and one["items"][0]["agency"] == AGENCIES[1]
+
+
+def test_openapi_lists_every_filter(corpus):
+    spec = corpus.client.get("/openapi.json").json()["paths"]
+    report_filters = {"year", "level", "region", "agency", "has_errors", "code", "template", "q"}
+    for path in ("/api/reports", "/api/export", "/api/stats"):
+        names = {p["name"] for p in spec[path]["get"]["parameters"]}
+        assert report_filters <= names, (path, report_filters - names)
+    names = {p["name"] for p in spec["/api/findings"]["get"]["parameters"]}
+    assert {"code", "severity", "agency", "year", "level", "region", "review", "scope"} <= names
