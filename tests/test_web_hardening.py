@@ -93,3 +93,69 @@ def test_openapi_lists_every_filter(corpus):
         assert report_filters <= names, (path, report_filters - names)
     names = {p["name"] for p in spec["/api/findings"]["get"]["parameters"]}
     assert {"code", "severity", "agency", "year", "level", "region", "review", "scope"} <= names
+
+
+# ---- 1. files are told apart by content, the same way on every entrance -------------------------
+
+
+def _docx_report(seed: int, agency: str):
+    import random
+
+    from xxgk.synth import random_report
+    from xxgk.synth.webdocs import to_docx
+
+    rep = random_report(random.Random(seed), "2021", year=2023, agency=agency)
+    return rep, to_docx(rep, seed)
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, d in members.items():
+            z.writestr(n, d)
+    return buf.getvalue()
+
+
+def test_a_docx_upload_is_read_as_a_report_not_opened_as_an_archive(tmp_path):
+    rep, docx = _docx_report(71, "东坡区永寿镇人民政府")
+    _, text = synth_text(72, agency="青原区富田镇人民政府", year=2024)
+    d = Desk(tmp_path / "c.db")
+    try:
+        # a DOCX, a DOCX sent under a .zip name, and a real zip holding a DOCX and a text report
+        job = d.upload([("年报.docx", docx), ("误命名.zip", docx),
+                        ("批量.zip", _zip({"内/a.docx": docx, "b.txt": text.encode()}))])
+        paths = sorted(i["path"] for i in job["items"])
+        assert paths == ["年报.docx", "批量.zip!/b.txt", "批量.zip!/内/a.docx", "误命名.zip"]
+        assert not any("word/" in p or "[Content_Types]" in p for p in paths)
+        by_path = {i["path"]: i for i in job["items"]}
+        assert by_path["年报.docx"]["status"] == "stored" and by_path["年报.docx"]["agency"] == "东坡区永寿镇人民政府"
+        assert by_path["误命名.zip"]["report_id"] == by_path["年报.docx"]["report_id"]  # same content
+        assert by_path["批量.zip!/b.txt"]["agency"] == "青原区富田镇人民政府"
+        stored = d.store.reports()
+        assert sorted(s.agency for s in stored) == ["东坡区永寿镇人民政府", "青原区富田镇人民政府"]
+        assert {s.format for s in stored} == {"docx", "text"}
+    finally:
+        d.close()
+
+
+def test_walker_and_ingest_sniff_by_content(tmp_path):
+    from xxgk.inputs import walk
+    from xxgk.store import open_store
+    from xxgk.store.ingest import ingest
+
+    _, docx = _docx_report(73, "东坡区永寿镇人民政府")
+    _, text = synth_text(74, agency="青原区富田镇人民政府", year=2024)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "报告.zip").write_bytes(docx)  # a DOCX under an archive's name
+    (tmp_path / "in" / "打包.dat").write_bytes(_zip({"x.txt": text.encode(), "inner.bin": _zip({"y.docx": docx})}))
+    (tmp_path / "in" / "坏.zip").write_bytes(b"not a zip at all")
+    got = [i.path.replace(str(tmp_path / "in") + "/", "") for i in walk([tmp_path / "in"])]
+    assert got == ["坏.zip", "打包.dat!/inner.bin!/y.docx", "打包.dat!/x.txt", "报告.zip"]
+    with open_store(str(tmp_path / "c.db")) as store:
+        res = ingest(store, [tmp_path / "in"], jobs=1)
+        assert (res.files, res.stored + res.skipped, res.failed) == (4, 4, 0)
+        reports = store.reports(is_report=True)
+        assert sorted(s.agency for s in reports) == ["东坡区永寿镇人民政府", "青原区富田镇人民政府"]
+        assert sorted(s.format for s in reports) == ["docx", "text"]
