@@ -255,3 +255,169 @@ def test_formula_like_text_and_numbers():
         assert csv_safe(bad) == "'" + bad
     for fine in ("-8", "+3", "-1.5", "12", "南江县", "", "a=b", 5, -5, None):
         assert csv_safe(fine) == fine
+
+
+# ---- 11-14. sessions, the gate before the body, throttling, HTTP details -------------------------
+
+
+def _raw_call(app, method: str, path: str, headers: dict[str, str], chunks: list[bytes], scheme: str = "http"):
+    """Drive the ASGI app by hand: (status, headers, body, chunks of the body it pulled)."""
+    import asyncio
+
+    pulled = 0
+    out: list[dict] = []
+
+    async def receive():
+        nonlocal pulled
+        if pulled < len(chunks):
+            pulled += 1
+            return {"type": "http.request", "body": chunks[pulled - 1], "more_body": pulled < len(chunks)}
+        await asyncio.sleep(3600)  # a client that sends nothing more
+
+    async def send(m):
+        out.append(m)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": scheme,
+             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+             "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+             "client": ("127.0.0.1", 5000), "server": ("testserver", 80)}
+    asyncio.run(asyncio.wait_for(app(scope, receive, send), 30))
+    start = next(m for m in out if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in out if m["type"] == "http.response.body")
+    return start["status"], {k.decode().lower(): v.decode() for k, v in start["headers"]}, body, pulled
+
+
+def _cookie_header(client) -> str:
+    return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+
+
+MB = 1 << 20
+
+
+def test_anonymous_or_tokenless_upload_is_refused_before_its_body_is_read(tmp_path):
+    from xxgk.web.security import hash_password
+
+    d = Desk(tmp_path / "g.db", auth=True)
+    try:
+        chunk = b"x" * MB
+        body = [chunk] * 150  # 150 MB, sent in 1 MB pieces
+        ctype = "multipart/form-data; boundary=XyZ"
+        token = d.token
+        status, headers, text, pulled = _raw_call(d.app, "POST", "/api/uploads", {
+            "content-type": ctype, "content-length": str(150 * MB), "x-csrf-token": token,
+            "cookie": _cookie_header(d.client)}, body)
+        assert status == 401 and pulled == 0 and "登录" in text.decode()
+        assert headers["connection"] == "close" and "nosniff" in headers["x-content-type-options"]
+        d.store.add_user("张三", hash_password("correct horse"))
+        assert d.client.post("/api/login", json={"username": "张三", "password": "correct horse"},
+                             headers={"X-CSRF-Token": d.token}).status_code == 200
+        cookie = _cookie_header(d.client)
+        # signed in, but no token: the header is missing and the form's first 64 KB hold none
+        status, _, text, pulled = _raw_call(d.app, "POST", "/api/uploads",
+                                            {"content-type": ctype, "content-length": str(150 * MB), "cookie": cookie}, body)
+        assert status == 403 and "CSRF" in text.decode() and pulled <= 1
+        # the token as the form's first field, read from the first bytes; the rest is handed on
+        boundary = b"--XyZ"
+        _, good = synth_text(91, agency="青原区富田镇人民政府", year=2024)
+        form = (boundary + b'\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n' + d.token.encode() + b"\r\n"
+                + boundary + b'\r\nContent-Disposition: form-data; name="files"; filename="r.txt"\r\n'
+                + b"Content-Type: text/plain\r\n\r\n" + good.encode() + b"\r\n" + boundary + b"--\r\n")
+        pieces = [form[i : i + 100] for i in range(0, len(form), 100)]
+        status, _, text, pulled = _raw_call(d.app, "POST", "/api/uploads", {
+            "content-type": ctype, "content-length": str(len(form)), "cookie": cookie}, pieces)
+        assert status == 202 and pulled == len(pieces), text
+        job = d.app.state.jobs.wait(__import__("json").loads(text)["id"])
+        assert [i.agency for i in job.items] == ["青原区富田镇人民政府"]
+    finally:
+        d.close()
+
+
+def test_sign_out_and_removal_end_the_session_even_for_a_copied_cookie(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from xxgk.web.security import hash_password
+
+    d = Desk(tmp_path / "s.db", auth=True)
+    try:
+        d.store.add_user("张三", hash_password("correct horse"))
+
+        def signed_in_client():
+            c = TestClient(d.app, follow_redirects=False)
+            tok = c.get("/api/session").json()["csrf_token"]
+            r = c.post("/api/login", json={"username": "张三", "password": "correct horse"}, headers={"X-CSRF-Token": tok})
+            assert r.status_code == 200
+            return c
+
+        def who(cookies: dict) -> str | None:
+            c = TestClient(d.app)
+            c.cookies.update(cookies)
+            return c.get("/api/session").json()["user"]
+
+        def can_write(cookies: dict) -> int:
+            c = TestClient(d.app)
+            c.cookies.update(cookies)
+            tok = c.get("/api/session").json()["csrf_token"]
+            return c.delete("/api/findings/0123456789abcdef/review", headers={"X-CSRF-Token": tok}).status_code
+
+        # sign-out: the cookie copied before it no longer signs anyone in
+        c = signed_in_client()
+        stolen = dict(c.cookies)
+        assert who(stolen) == "张三" and can_write(stolen) == 204
+        c.post("/api/logout", headers={"X-CSRF-Token": c.get("/api/session").json()["csrf_token"]})
+        assert who(stolen) is None and can_write(stolen) == 401
+        # removal of the reviewer (as `xxgk users remove` does, from another process)
+        c = signed_in_client()
+        kept = dict(c.cookies)
+        assert who(kept) == "张三"
+        assert d.store.remove_user("张三")
+        assert who(kept) is None and can_write(kept) == 401
+        # a new password ends the sessions of the old one
+        d.store.add_user("张三", hash_password("correct horse"))
+        c = signed_in_client()
+        kept = dict(c.cookies)
+        d.store.add_user("张三", hash_password("another horse"), replace=True)
+        assert who(kept) is None
+    finally:
+        d.close()
+
+
+def test_chunked_body_over_the_limit_gets_413_with_the_security_headers(tmp_path):
+    from xxgk.web.uploads import Limits
+
+    d = Desk(tmp_path / "l.db", limits=Limits(max_request_bytes=2 * MB))
+    try:
+        token = d.token
+        base = {"x-csrf-token": token, "cookie": _cookie_header(d.client),
+                "content-type": "multipart/form-data; boundary=XyZ"}
+        part = (b'--XyZ\r\nContent-Disposition: form-data; name="files"; filename="big.txt"\r\n\r\n')
+        chunks = [part] + [b"y" * (256 * 1024)] * 12  # 3 MB, no Content-Length: chunked
+        status, headers, text, _ = _raw_call(d.app, "POST", "/api/uploads", base, chunks)
+        assert status == 413 and "超过2 MB" in text.decode()
+        for h in ("content-security-policy", "x-content-type-options", "x-frame-options"):
+            assert h in headers, h
+        status, headers, _, pulled = _raw_call(d.app, "POST", "/api/uploads", base | {"content-length": str(3 * MB)}, chunks)
+        assert status == 413 and pulled == 0 and "default-src 'self'" in headers["content-security-policy"]
+    finally:
+        d.close()
+
+
+def test_session_cookie_is_secure_with_the_option_or_over_https(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from xxgk.store import open_store
+    from xxgk.web import create_app
+
+    store = open_store(str(tmp_path / "c.db"))
+    try:
+        def cookie(app, base_url):
+            with TestClient(app, base_url=base_url) as c:
+                return c.get("/api/session").headers["set-cookie"].lower()
+
+        plain = create_app(store=store, secret="s")
+        assert "secure" not in cookie(plain, "http://testserver")
+        assert "secure" in cookie(plain, "https://testserver")  # as uvicorn sets it behind a trusted proxy
+        forced = create_app(store=store, secret="s", secure_cookies=True)
+        c = cookie(forced, "http://testserver")
+        assert "secure" in c and "httponly" in c and "samesite=lax" in c
+    finally:
+        store.close()

@@ -13,7 +13,7 @@ from pydantic import AfterValidator, BaseModel, Field
 
 from .. import checks
 from . import views
-from .security import LOCKED_MESSAGE, csrf_token, current_user, require_csrf, require_writer, sign_in
+from .security import csrf_token, current_user, require_csrf, require_writer, sign_in, sign_out
 from .uploads import UploadRefused, expand
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -209,14 +209,14 @@ def session(request: Request):
 def login(request: Request, body: LoginIn):
     refused = sign_in(request, body.username, body.password)
     if refused:
-        raise HTTPException(429 if refused == LOCKED_MESSAGE else 401, refused)
+        raise HTTPException(refused.status, refused.message, headers=refused.headers())
     return session(request)
 
 
 @router.post("/logout", response_model=SessionInfo, summary="退出登录", dependencies=[Depends(require_csrf)],
              responses={403: WRITE_ERRORS[403]})
 def logout(request: Request):
-    request.session.clear()
+    sign_out(request)
     return session(request)
 
 
