@@ -18,7 +18,7 @@ from ..agency import agency_key, base_name, group_keys, keys_compatible
 from ..report import Report
 from . import crossyear
 from . import schema as S
-from .db import StoreError, database_url, make_engine, migrate, sqlite_path
+from .db import StoreError, database_url, lock_for_write, make_engine, migrate, sqlite_path
 from .rows import (
     _RID,
     CELL_COLUMNS,
@@ -347,6 +347,7 @@ class Store:
         all of them or none.  A report whose content (sha256) is stored by this parser version is
         skipped; by another version, replaced in place (same id, new cells and findings)."""
         with self.engine.begin() as conn:
+            lock_for_write(conn)  # another ingest's batch must not land between our reads and writes
             return self._write(conn, batch, failures)
 
     def _write(self, conn: sa.Connection, batch, failures) -> WriteCounts:

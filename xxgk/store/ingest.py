@@ -33,6 +33,8 @@ from .core import Store, WriteCounts
 from .rows import ReportRows
 
 MAX_IN_FLIGHT_BYTES = 128 << 20  # file bytes handed to the workers and not yet back
+# imported once into the forkserver; the guard ends it with the main process (xxgk.workers)
+FORKSERVER_PRELOAD = ["xxgk._forkserver_guard", "xxgk.store.rows", "xxgk.pipeline"]
 
 
 # ---- the workers ----------------------------------------------------------------------------------
@@ -41,8 +43,12 @@ Task = list[tuple[str, str, bytes]]  # (path, name, data)
 Outcome = tuple  # ("ok", ReportRows) | ("fail", path, sha256, reason, message)
 
 
-def _init_worker() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+def _init_worker(owner_pid: int | None = None) -> None:
+    """Ctrl-C is the main process's to handle; the worker exits when the main process dies
+    (kill -9 included), see xxgk.workers."""
+    from ..workers import init_worker
+
+    init_worker(owner_pid or os.getppid())
 
 
 def parse_task(task: Task, dialect: str = "sqlite") -> list[Outcome]:
@@ -194,6 +200,9 @@ class _Run:
             try:
                 total.add(self.store.write([rows]))
             except (sa.exc.IntegrityError, sa.exc.DataError, sa.exc.ProgrammingError) as exc:
+                if rows.sha256 in self.store.known([rows.sha256]):  # another ingest stored it meanwhile
+                    total.skipped += 1
+                    continue
                 path = rows.report.get("source_path") or rows.report.get("source_name") or "?"
                 total.add(self.store.write([], [(path, rows.sha256, "store-error", f"无法写入数据库：{exc.orig}")]))
         total.add(self.store.write([], self.fails))
@@ -209,8 +218,8 @@ class _Run:
     def new_pool(self) -> ProcessPoolExecutor:
         # forkserver: workers start from a clean process that holds no database connection
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["xxgk.store.rows", "xxgk.pipeline"])
-        return ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker)
+        ctx.set_forkserver_preload(FORKSERVER_PRELOAD)
+        return ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker, initargs=(os.getpid(),))
 
     def submit(self, task: Task) -> None:
         assert self.pool is not None
