@@ -421,3 +421,74 @@ def test_session_cookie_is_secure_with_the_option_or_over_https(tmp_path):
         assert "secure" in c and "httponly" in c and "samesite=lax" in c
     finally:
         store.close()
+
+
+# ---- 7. uploads are parsed in bounded worker processes -------------------------------------------
+
+
+def _children(pid: int) -> list[tuple[int, bytes]]:
+    """(pid, command line) of the live children of a process."""
+    from pathlib import Path
+
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                stat = (d / "stat").read_text()
+                fields = stat[stat.rindex(")") + 2 :].split()
+                if fields[0] != "Z" and int(fields[1]) == pid:
+                    out.append((int(d.name), (d / "cmdline").read_bytes()))
+            except (OSError, ValueError):
+                pass
+    return out
+
+
+def _parse_workers(pid: int) -> list[int]:
+    """The worker processes of this process's forkserver."""
+    servers = [p for p, cmd in _children(pid) if b"forkserver" in cmd]
+    return [p for s in servers for p, _ in _children(s)]
+
+
+def test_a_slow_or_huge_upload_is_bounded_and_does_not_stall_the_desk(tmp_path):
+    import os
+    import time
+
+    from xxgk.web.jobs import ParseLimits
+
+    limits = ParseLimits(workers=2, seconds=3, memory_mb=256, target="tests.desk_parse_probe:parse_task")
+    d = Desk(tmp_path / "p.db", parse=limits)
+    try:
+        _, good = synth_text(101, agency="青原区富田镇人民政府", year=2024)
+        _, good2 = synth_text(102, agency="东坡区永寿镇人民政府", year=2023)
+        h = {"X-CSRF-Token": d.token}
+        t0 = time.monotonic()
+        r = d.client.post("/api/uploads", headers=h, files=[("files", (n, data, "text/plain")) for n, data in
+                                                              [("slow.txt", b"x"), ("huge.txt", b"y"), ("good.txt", good.encode())]])
+        assert r.status_code == 202 and time.monotonic() - t0 < 2
+        first = r.json()["id"]
+        r = d.client.post("/api/uploads", headers=h, files=[("files", ("next.txt", good2.encode(), "text/plain"))])
+        second = r.json()["id"]
+        # the desk answers while a worker is stuck on the slow file
+        latencies = []
+        while not d.app.state.jobs.get(first).finished and time.monotonic() - t0 < 30:
+            t = time.monotonic()
+            assert d.client.get("/api/reports").status_code == 200
+            assert d.client.get("/", headers={"Accept": "text/html"}).status_code == 200
+            latencies.append(time.monotonic() - t)
+            time.sleep(0.05)
+        assert len(latencies) >= 10 and max(latencies) < 1.0, latencies
+        job = d.app.state.jobs.wait(first, 30)
+        took = time.monotonic() - t0
+        assert 3 <= took < 15  # held for the time limit, no longer
+        items = {i.path: i for i in job.items}
+        assert items["slow.txt"].status == "failed" and items["slow.txt"].message.startswith("解析超过3秒仍未完成")
+        assert items["huge.txt"].status == "failed" and "内存超过256 MB" in items["huge.txt"].message
+        assert items["good.txt"].status == "stored" and items["good.txt"].agency == "青原区富田镇人民政府"
+        # the next upload went through right after, and the pool still has its two workers
+        nxt = d.app.state.jobs.wait(second, 30)
+        assert [i.status for i in nxt.items] == ["stored"]
+        assert len(_parse_workers(os.getpid())) == 2
+        # the failures are listed with their reasons on the job page
+        assert "解析超过3秒" in d.page(f"/jobs/{first}")
+    finally:
+        d.close()

@@ -82,3 +82,175 @@ def init_worker(owner_pid: int) -> None:
     if not _alive(owner_pid):
         os._exit(1)
     watch(owner_pid)
+
+
+# ---- a bounded pool of parse workers (the desk) ---------------------------------------------------
+
+
+def _vsize() -> int:
+    """This process's virtual memory size in bytes (Linux), 0 when unknown."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _resolve(target: str):
+    import importlib
+
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _limit_memory(budget: int) -> None:
+    """RLIMIT_AS at what this process has mapped now plus `budget` bytes: an allocation beyond
+    that fails with MemoryError instead of taking the machine's memory."""
+    import resource
+
+    limit = _vsize() + budget
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _serve(conn, target: str, memory_bytes: int, owner_pid: int) -> None:
+    """A worker of ParsePool: runs `target(*args)` for each task received, one at a time."""
+    init_worker(owner_pid)
+    fn = _resolve(target)
+    if memory_bytes:
+        _limit_memory(memory_bytes)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        try:
+            result = fn(*task)
+        except MemoryError:
+            result = None
+        try:
+            conn.send(("ok", result) if result is not None else ("memory", None))
+        except MemoryError:
+            return  # the parent sees the pipe close
+        if result is None or _memory_outcome(result):
+            return  # after a MemoryError the heap may be fragmented: a fresh worker takes over
+
+
+def _memory_outcome(result) -> bool:
+    return isinstance(result, list) and any(isinstance(o, tuple) and len(o) > 3 and o[3] == "memory" for o in result)
+
+
+class PoolOutcome:
+    OK, TIMEOUT, MEMORY, CRASH = "ok", "timeout", "memory", "crash"
+
+
+class ParsePool:
+    """At most `workers` processes run `target` (a "module:function" name), one task each at a
+    time, each under a memory budget (RLIMIT_AS) and a time limit: a task over its time is
+    killed with its worker, a worker that died is replaced, and the caller gets the outcome
+    (ok / timeout / memory / crash) for that one task.  Thread-safe; callers beyond `workers`
+    wait for a free worker.  Workers exit with this process (init_worker)."""
+
+    def __init__(self, target: str, workers: int = 2, seconds: float = 60.0, memory_mb: int = 1024,
+                 preload: tuple[str, ...] = ()):
+        import multiprocessing as mp
+        import queue
+
+        self.target, self.size, self.seconds, self.memory_mb = target, max(1, workers), seconds, memory_mb
+        self._ctx = mp.get_context("forkserver")
+        self._ctx.set_forkserver_preload(["xxgk._forkserver_guard", *preload])
+        self._idle: queue.Queue = queue.Queue()
+        self._lock = threading.Lock()
+        self._started = 0
+        self._all: set = set()
+        self._closed = False
+
+    def _spawn(self):
+        parent, child = self._ctx.Pipe()
+        p = self._ctx.Process(target=_serve, args=(child, self.target, self.memory_mb << 20, os.getpid()),
+                              name="xxgk-parse", daemon=True)
+        p.start()
+        child.close()
+        w = (p, parent)
+        with self._lock:
+            self._all.add(w)
+        return w
+
+    def _take(self):
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("pool closed")
+            grow = self._idle.empty() and self._started < self.size
+            if grow:
+                self._started += 1
+        if grow:
+            return self._spawn()
+        w = self._idle.get()
+        if w is None:  # woken by shutdown
+            self._idle.put(None)
+            raise RuntimeError("pool closed")
+        return w
+
+    def _drop(self, w) -> None:
+        p, conn = w
+        if p.is_alive():
+            p.kill()
+        p.join(5)
+        conn.close()
+        with self._lock:
+            self._all.discard(w)
+
+    def _give_back(self, w, healthy: bool) -> None:
+        if not healthy:
+            self._drop(w)
+            with self._lock:
+                if self._closed:
+                    return
+            w = self._spawn()  # replaced at once: the pool keeps its size
+        with self._lock:
+            closed = self._closed
+        if closed:
+            self._drop(w)
+        else:
+            self._idle.put(w)
+
+    def run(self, *args) -> tuple[str, object]:
+        """(outcome, target's result or None) of one task."""
+        w = self._take()
+        p, conn = w
+        healthy = False
+        try:
+            conn.send(args)
+            if not conn.poll(self.seconds):
+                return PoolOutcome.TIMEOUT, None
+            try:
+                kind, result = conn.recv()
+            except (EOFError, OSError):
+                p.join(1)
+                return (PoolOutcome.MEMORY if p.exitcode == -signal.SIGKILL else PoolOutcome.CRASH), None
+            if kind == "memory":
+                return PoolOutcome.MEMORY, None
+            healthy = not _memory_outcome(result)
+            return PoolOutcome.OK, result
+        except (BrokenPipeError, EOFError, OSError):
+            return PoolOutcome.CRASH, None
+        finally:
+            self._give_back(w, healthy)
+
+    def shutdown(self) -> None:
+        with self._lock:
+            self._closed = True
+            workers = list(self._all)
+        for p, conn in workers:
+            try:
+                conn.send(None)
+            except OSError:
+                pass
+        self._idle.put(None)  # wakes whoever waits for a worker
+        for w in workers:
+            w[0].join(2)
+            self._drop(w)

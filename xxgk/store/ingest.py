@@ -51,6 +51,9 @@ def _init_worker(owner_pid: int | None = None) -> None:
     init_worker(owner_pid or os.getppid())
 
 
+MEMORY_MESSAGE = "读取此文件所需内存超出上限，已停止（文件可能过大或结构异常）"
+
+
 def parse_task(task: Task, dialect: str = "sqlite") -> list[Outcome]:
     """Read, extract, check and convert each file of a task (runs in a worker process); the
     cells come packed for the database's driver."""
@@ -66,6 +69,8 @@ def parse_task(task: Task, dialect: str = "sqlite") -> list[Outcome]:
             out.append(("ok", report_rows(report).pack(dialect)))
         except ReadError as exc:
             out.append(("fail", path, sha, exc.reason, str(exc)))
+        except MemoryError:  # over the worker's memory limit (the desk's parse pool sets one)
+            out.append(("fail", path, sha, "memory", MEMORY_MESSAGE))
         except Exception as exc:  # a bug must not stop the batch; say which file and what
             out.append(("fail", path, sha, "internal-error", f"内部错误（{type(exc).__name__}: {exc}），请报告此问题"))
     return out

@@ -27,6 +27,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from .. import __version__
 from .security import SESSION_SECONDS, LoginThrottle, WriteGate
+from .jobs import ParseLimits
 from .uploads import Limits
 
 HERE = Path(__file__).resolve().parent
@@ -39,6 +40,7 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     page_size: int = 50
     secure_cookies: bool = False  # the session cookie only over HTTPS (behind a TLS proxy)
+    parse: ParseLimits = field(default_factory=ParseLimits)  # the upload parse workers' bounds
 
 
 class BodyLimit:
@@ -135,7 +137,7 @@ class SecurityHeaders:
 
 def create_app(store_url: str | None = None, *, store=None, auth: bool = False, read_only: bool = False,
                limits: Limits | None = None, secret: str | None = None, page_size: int = 50,
-               secure_cookies: bool = False) -> FastAPI:
+               secure_cookies: bool = False, parse: ParseLimits | None = None) -> FastAPI:
     """The desk over the corpus at `store_url` (a path or a database URL; None → $XXGK_DB or
     ./xxgk.db), or over an open `store`."""
     from ..store import open_store
@@ -145,7 +147,7 @@ def create_app(store_url: str | None = None, *, store=None, auth: bool = False, 
     if own_store:
         store = open_store(store_url)
     settings = Settings(auth=auth, read_only=read_only, limits=limits or Limits(), page_size=page_size,
-                        secure_cookies=secure_cookies)
+                        secure_cookies=secure_cookies, parse=parse or ParseLimits())
 
     @asynccontextmanager
     async def lifespan(_app):
@@ -167,7 +169,7 @@ def create_app(store_url: str | None = None, *, store=None, auth: bool = False, 
     )
     app.state.store = store
     app.state.settings = settings
-    app.state.jobs = Jobs(store)
+    app.state.jobs = Jobs(store, parse=settings.parse)
     app.state.login_throttle = LoginThrottle()
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(settings=settings, version=__version__)

@@ -1,6 +1,9 @@
 """Uploads are ingested in the background, one batch after another, through the store's ingest
 (xxgk.store.ingest.parse_task → Store.write → Store.update_cross_year), while the page shows
-how far it got.  One worker thread: SQLite has one writer, and two cores are shared anyway."""
+how far it got.  One writer thread (SQLite has one writer); the files themselves are parsed in a
+bounded pool of worker processes (xxgk.workers.ParsePool), each file under a time limit and a
+memory limit: a hostile file costs one worker for at most that long and that much, is recorded
+as failed with a Chinese reason, and the server's own process stays responsive."""
 
 from __future__ import annotations
 
@@ -78,14 +81,25 @@ class Job:
         }
 
 
+@dataclass(frozen=True)
+class ParseLimits:
+    workers: int = 2  # parse processes
+    seconds: float = 60.0  # per file
+    memory_mb: int = 1024  # per worker, above what it maps when idle (RLIMIT_AS)
+    target: str = "xxgk.store.ingest:parse_task"
+
+
 class Jobs:
-    def __init__(self, store, keep: int = 100, batch: int = 8):
+    def __init__(self, store, keep: int = 100, batch: int = 8, parse: ParseLimits | None = None):
         self.store = store
         self.keep = keep
         self.batch = batch
+        self.parse = parse or ParseLimits()
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
+        self._parsers = None  # ParsePool, started with the first upload
+        self._feeders: ThreadPoolExecutor | None = None
 
     def submit(self, items: list[Item], skipped: list[Skipped], user: str | None = None) -> Job:
         job_items = [JobItem(i.path, hashlib.sha256(i.data).hexdigest(), len(i.data)) for i in items]
@@ -119,14 +133,44 @@ class Jobs:
         """Finish the batch being written, drop the waiting ones (the server is stopping)."""
         with self._lock:
             pool, self._pool = self._pool, None
+            parsers, self._parsers = self._parsers, None
+            feeders, self._feeders = self._feeders, None
+        if parsers is not None:
+            parsers.shutdown()  # a file being parsed is abandoned: the server is stopping
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        if feeders is not None:
+            feeders.shutdown(wait=True, cancel_futures=True)
+
+    def _parse(self, chunk: list[Item]) -> list:
+        """The outcomes of parsing these files, each in a worker of the bounded pool."""
+        from ..workers import ParsePool, PoolOutcome
+
+        with self._lock:
+            if self._parsers is None:
+                lim = self.parse
+                self._parsers = ParsePool(lim.target, lim.workers, lim.seconds, lim.memory_mb,
+                                          preload=("xxgk.store.rows", "xxgk.pipeline"))
+                self._feeders = ThreadPoolExecutor(max_workers=lim.workers, thread_name_prefix="xxgk-parse")
+            parsers, feeders = self._parsers, self._feeders
+        lim = self.parse
+
+        def one(item: Item) -> list:
+            kind, result = parsers.run([(item.path, item.name, item.data)], self.store.dialect)
+            if kind == PoolOutcome.OK:
+                return result
+            sha = hashlib.sha256(item.data).hexdigest()
+            message = {
+                PoolOutcome.TIMEOUT: f"解析超过{lim.seconds:g}秒仍未完成，已停止（文件可能过大或结构异常）",
+                PoolOutcome.MEMORY: f"解析所需内存超过{lim.memory_mb} MB 上限，已停止（文件可能过大或结构异常）",
+            }.get(kind, "解析此文件时处理进程意外退出")
+            return [("fail", item.path, sha, kind if kind != PoolOutcome.CRASH else "worker-crash", message)]
+
+        return [o for outs in feeders.map(one, chunk) for o in outs]
 
     # ---- the worker ----------------------------------------------------------------------------
 
     def _run(self, job: Job, items: list[Item]) -> None:
-        from ..store.ingest import parse_task
-
         t0 = time.monotonic()
         job.started = t0
         by_path = {ji.path: ji for ji in job.items if ji.status == "waiting"}
@@ -134,7 +178,7 @@ class Jobs:
             known = self.store.known(ji.sha256 for ji in by_path.values())
             for start in range(0, len(items), self.batch):
                 chunk = items[start : start + self.batch]
-                outcomes = parse_task([(i.path, i.name, i.data) for i in chunk], self.store.dialect)
+                outcomes = self._parse(chunk)
                 rows, fails = [], []
                 for o in outcomes:
                     if o[0] == "ok":
