@@ -484,9 +484,10 @@ def test_a_slow_or_huge_upload_is_bounded_and_does_not_stall_the_desk(tmp_path):
         assert items["slow.txt"].status == "failed" and items["slow.txt"].message.startswith("解析超过3秒仍未完成")
         assert items["huge.txt"].status == "failed" and "内存超过256 MB" in items["huge.txt"].message
         assert items["good.txt"].status == "stored" and items["good.txt"].agency == "青原区富田镇人民政府"
-        # the next upload went through right after, and the pool still has its two workers
+        # the next upload was not held behind the slow file, and the pool still has its two workers
         nxt = d.app.state.jobs.wait(second, 30)
         assert [i.status for i in nxt.items] == ["stored"]
+        assert nxt.started + nxt.seconds < job.started + job.seconds
         assert len(_parse_workers(os.getpid())) == 2
         # the failures are listed with their reasons on the job page
         assert "解析超过3秒" in d.page(f"/jobs/{first}")

@@ -53,6 +53,11 @@ def register(app: typer.Typer) -> None:
         forwarded_allow_ips: str = typer.Option("127.0.0.1", "--forwarded-allow-ips",
                                                 help="信任其 X-Forwarded-For/-Proto 头的反向代理地址（逗号分隔）；"
                                                      "经这些代理以 HTTPS 访问时 Cookie 自动带 Secure"),
+        parse_workers: int = typer.Option(2, "--parse-workers", min=1, max=64, help="解析上传文件的工作进程数"),
+        parse_timeout: float = typer.Option(60.0, "--parse-timeout", min=1.0, max=3600.0,
+                                            help="每个上传文件的解析时限（秒），超时即停止并记为无法读取"),
+        parse_memory: int = typer.Option(1024, "--parse-memory", min=64, max=1 << 20,
+                                         help="每个解析进程可用的内存（MB），超出即停止并记为无法读取"),
     ):
         """启动审核台（网页界面）：上传、查看报告与审核意见、确认或驳回、统计与导出。"""
         _need_web()
@@ -66,7 +71,10 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
         if not _loopback(host) and not auth and not read_only:
             typer.echo(f"xxgk: 警告：在 {host} 上开放且未开启 --auth，网络中任何人都可以上传和修改审核结论", err=True)
-        application = create_app(store=store, auth=auth, read_only=read_only, secure_cookies=secure_cookies)
+        from ..web.jobs import ParseLimits
+
+        application = create_app(store=store, auth=auth, read_only=read_only, secure_cookies=secure_cookies,
+                                 parse=ParseLimits(workers=parse_workers, seconds=parse_timeout, memory_mb=parse_memory))
         mode = "只读" if read_only else ("需要登录" if auth else "无需登录")
         typer.echo(f"审核台：http://{host}:{port}/ （数据库 {store.url}，{mode}）  按 Ctrl-C 停止")
         uvicorn.run(application, host=host, port=port, log_level="warning", server_header=False,

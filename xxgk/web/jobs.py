@@ -1,7 +1,7 @@
 """Uploads are ingested in the background, one batch after another, through the store's ingest
 (xxgk.store.ingest.parse_task → Store.write → Store.update_cross_year), while the page shows
-how far it got.  One writer thread (SQLite has one writer); the files themselves are parsed in a
-bounded pool of worker processes (xxgk.workers.ParsePool), each file under a time limit and a
+how far it got.  As many uploads progress at once as there are parse workers, writing one at a
+time (SQLite has one writer); the files themselves are parsed in a bounded pool of worker processes (xxgk.workers.ParsePool), each file under a time limit and a
 memory limit: a hostile file costs one worker for at most that long and that much, is recorded
 as failed with a Chinese reason, and the server's own process stays responsive."""
 
@@ -97,6 +97,7 @@ class Jobs:
         self.parse = parse or ParseLimits()
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
+        self._write_lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
         self._parsers = None  # ParsePool, started with the first upload
         self._feeders: ThreadPoolExecutor | None = None
@@ -111,7 +112,8 @@ class Jobs:
                 self._jobs.popitem(last=False)
         with self._lock:
             if self._pool is None:
-                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xxgk-ingest")
+                # as many uploads in progress as parse workers: a slow file holds one, not the queue
+                self._pool = ThreadPoolExecutor(max_workers=self.parse.workers, thread_name_prefix="xxgk-ingest")
             self._pool.submit(self._run, job, items)
         return job
 
@@ -185,7 +187,8 @@ class Jobs:
                         rows.append(o[1])
                     else:
                         fails.append(o[1:])
-                self.store.write(rows, fails)
+                with self._write_lock:  # one writer at a time (SQLite has one anyway)
+                    self.store.write(rows, fails)
                 for o in outcomes:
                     if o[0] == "ok":
                         ji = by_path[o[1].report["source_path"]]
@@ -194,7 +197,8 @@ class Jobs:
                         ji = by_path[o[1]]
                         ji.status, ji.message = "failed", o[4]
                 job.seconds = time.monotonic() - t0
-            job.cross_year_findings = self.store.update_cross_year()
+            with self._write_lock:
+                job.cross_year_findings = self.store.update_cross_year()
             self._resolve(job)
         except Exception as exc:  # the page must say so rather than spin forever
             job.error = f"入库时出错：{type(exc).__name__}: {exc}"
