@@ -87,11 +87,18 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--code", help="checkout whose xxgk the server runs (PYTHONPATH)")
     ap.add_argument("--rows", type=int, default=100_000, help="table rows of the hostile HTML")
+    ap.add_argument("--line", type=int, default=0, metavar="MB",
+                    help="upload instead a text file of one line of this many MB (numbers and words)")
     ap.add_argument("serve_args", nargs="*", help="extra options of xxgk serve (after --)")
     a = ap.parse_args()
 
     rows = "".join(f"<tr><td>{i}</td><td>x</td></tr>" for i in range(a.rows))
     hostile = f"<html><body><table>{rows}</table></body></html>".encode()
+    name = "hostile.html"
+    if a.line:
+        unit = "本年新收申请 12 件 办结 3 件 ".encode()
+        hostile = unit * (a.line * (1 << 20) // len(unit))
+        name = "hostile.txt"
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from tests.web_support import synth_text
 
@@ -137,7 +144,7 @@ def main() -> int:
 
         threading.Thread(target=watch_rss, daemon=True).start()
         t0 = time.monotonic()
-        j1 = post_files(base + "/api/uploads", [("hostile.html", hostile)], token, cookie)
+        j1 = post_files(base + "/api/uploads", [(name, hostile)], token, cookie)
         j2 = post_files(base + "/api/uploads", [("good.txt", good.encode())], token, cookie)
         posted = time.monotonic() - t0
 
