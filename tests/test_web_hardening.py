@@ -493,3 +493,22 @@ def test_a_slow_or_huge_upload_is_bounded_and_does_not_stall_the_desk(tmp_path):
         assert "解析超过3秒" in d.page(f"/jobs/{first}")
     finally:
         d.close()
+
+
+def test_other_authenticators_skip_csrf_but_not_the_sign_in(tmp_path):
+    """The hook for credentials a browser does not send by itself (API tokens)."""
+    from xxgk.web import security
+
+    def by_header(scope, store):
+        return "机器人" if (b"x-test-user", b"ok") in scope.get("headers", []) else None
+
+    d = Desk(tmp_path / "h.db", auth=True)
+    security.AUTHENTICATORS.append(by_header)
+    try:
+        url = "/api/findings/0123456789abcdef/review"
+        assert d.client.delete(url).status_code == 401  # nobody: refused before the body
+        assert d.client.delete(url, headers={"X-Test-User": "bad"}).status_code == 401
+        assert d.client.delete(url, headers={"X-Test-User": "ok"}).status_code == 204  # no CSRF needed
+    finally:
+        security.AUTHENTICATORS.remove(by_header)
+        d.close()

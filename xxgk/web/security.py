@@ -170,16 +170,39 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-def _session_user(scope, store) -> str | None:
-    """The reviewer of this request's session, looked up once per request in the database."""
+# Ways a request names its reviewer besides the session cookie (e.g. an API bearer token): each
+# is called with (ASGI scope, store) and returns the reviewer's name or None.  A request so
+# identified needs no CSRF token — a browser never adds such credentials by itself.
+AUTHENTICATORS: list = []
+
+
+def _identify(scope, store) -> tuple[str | None, bool]:
+    """(the reviewer of this request, whether the session cookie named them), looked up once
+    per request: the other authenticators first, then the session in the database."""
     state = scope.setdefault("state", {})
     if "user" not in state:
-        sid = (scope.get("session") or {}).get("sid")
-        user = store.session_user(sid) if isinstance(sid, str) else None
-        if sid and user is None:
-            scope["session"].pop("sid", None)  # ended or expired: forget it
-        state["user"] = user
-    return state["user"]
+        user, by_session = None, False
+        for authenticate in AUTHENTICATORS:
+            user = authenticate(scope, store)
+            if user:
+                break
+        if not user:
+            sid = (scope.get("session") or {}).get("sid")
+            user = store.session_user(sid) if isinstance(sid, str) else None
+            if sid and user is None:
+                scope["session"].pop("sid", None)  # ended or expired: forget it
+            by_session = user is not None
+        state["user"], state["user_by_session"] = user, by_session
+    return state["user"], state.get("user_by_session", False)
+
+
+def _session_user(scope, store) -> str | None:
+    return _identify(scope, store)[0]
+
+
+def _needs_csrf(scope, store) -> bool:
+    user, by_session = _identify(scope, store)
+    return user is None or by_session
 
 
 def current_user(request: Request) -> str | None:
@@ -199,6 +222,8 @@ SIGN_IN_FIRST = "请先登录审核员账号"
 async def check_csrf(request: Request) -> None:
     if request.scope.get("state", {}).get("csrf_ok"):
         return  # WriteGate checked it before the body was read
+    if not _needs_csrf(request.scope, request.app.state.store):
+        return  # named by a credential a browser does not send by itself
     expected = request.session.get("csrf")
     sent = request.headers.get("x-csrf-token")
     if not expected or not sent or not hmac.compare_digest(str(expected), sent):
@@ -248,6 +273,8 @@ class WriteGate:
             return await _refuse(scope, send, 403, READ_ONLY)
         if not csrf_only and self.settings.auth and not _session_user(scope, self.store):
             return await _refuse(scope, send, 401, SIGN_IN_FIRST)
+        if not _needs_csrf(scope, self.store):
+            return await self.app(scope, receive, send)
         expected = (scope.get("session") or {}).get("csrf")
         headers = dict(scope.get("headers") or [])
         sent = headers.get(b"x-csrf-token", b"").decode("latin-1") or None
