@@ -455,7 +455,7 @@ def test_a_slow_or_huge_upload_is_bounded_and_does_not_stall_the_desk(tmp_path):
 
     from xxgk.web.jobs import ParseLimits
 
-    limits = ParseLimits(workers=2, seconds=3, memory_mb=256, target="tests.desk_parse_probe:parse_task")
+    limits = ParseLimits(workers=2, seconds=5, memory_mb=256, target="tests.desk_parse_probe:parse_task")
     d = Desk(tmp_path / "p.db", parse=limits)
     try:
         _, good = synth_text(101, agency="青原区富田镇人民政府", year=2024)
@@ -476,12 +476,15 @@ def test_a_slow_or_huge_upload_is_bounded_and_does_not_stall_the_desk(tmp_path):
             assert d.client.get("/", headers={"Accept": "text/html"}).status_code == 200
             latencies.append(time.monotonic() - t)
             time.sleep(0.05)
-        assert len(latencies) >= 10 and max(latencies) < 1.0, latencies
+        # a GET held behind the parse would take the whole time limit (5 s); the machine is shared,
+        # so the bound is loose, the median tight
+        latencies.sort()
+        assert len(latencies) >= 10 and latencies[len(latencies) // 2] < 0.3 and latencies[-1] < 2.5, latencies
         job = d.app.state.jobs.wait(first, 30)
         took = time.monotonic() - t0
-        assert 3 <= took < 15  # held for the time limit, no longer
+        assert 5 <= took < 20  # held for the time limit, no longer
         items = {i.path: i for i in job.items}
-        assert items["slow.txt"].status == "failed" and items["slow.txt"].message.startswith("解析超过3秒仍未完成")
+        assert items["slow.txt"].status == "failed" and items["slow.txt"].message.startswith("解析超过5秒仍未完成")
         assert items["huge.txt"].status == "failed" and "内存超过256 MB" in items["huge.txt"].message
         assert items["good.txt"].status == "stored" and items["good.txt"].agency == "青原区富田镇人民政府"
         # the next upload was not held behind the slow file, and the pool still has its two workers
@@ -492,7 +495,7 @@ def test_a_slow_or_huge_upload_is_bounded_and_does_not_stall_the_desk(tmp_path):
         live = [p.pid for p, _ in pool._all if p.is_alive()]
         assert len(live) == 2 and set(live) <= set(_parse_workers(os.getpid()))
         # the failures are listed with their reasons on the job page
-        assert "解析超过3秒" in d.page(f"/jobs/{first}")
+        assert "解析超过5秒" in d.page(f"/jobs/{first}")
     finally:
         d.close()
 
