@@ -78,7 +78,8 @@ def _session_members(sid: int) -> list[tuple[int, str]]:
             fields = stat[stat.rindex(")") + 2 :].split()
             state, session = fields[0], int(fields[3])
             if session == sid and state != "Z":
-                out.append((int(d.name), (d / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")[:120]))
+                cmd = (d / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                out.append((int(d.name), cmd[:120]))
         except (OSError, ValueError):
             continue
     return out
