@@ -110,7 +110,8 @@ def main() -> int:
         env["PYTHONPATH"] = a.code
     server = subprocess.Popen([sys.executable, "-c", "from xxgk.cli import main; main()", "serve", "--db",
                                str(tmp / "c.db"), "--port", str(port), *a.serve_args],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+                              env=env, cwd=tmp,  # not this checkout: `python -c` puts the cwd first
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -161,8 +162,10 @@ def main() -> int:
         during = sample(None, both_done)
         done.set()
         hostile_item = finished(j1["id"])["items"][0]
+        code = subprocess.run([sys.executable, "-c", "import xxgk; print(xxgk.__file__)"], env=env, cwd=tmp,
+                              capture_output=True, text=True).stdout.strip()
         print(json.dumps({
-            "code": a.code or str(Path(__file__).resolve().parents[1]), "serve_args": a.serve_args,
+            "code": code, "serve_args": a.serve_args,
             "hostile_bytes": len(hostile), "posting_both_s": round(posted, 2),
             "get_before_p50_s": round(pct(before, 0.5), 3), "get_before_p95_s": round(pct(before, 0.95), 3),
             "get_during_p50_s": round(pct(during, 0.5), 3), "get_during_p95_s": round(pct(during, 0.95), 3),

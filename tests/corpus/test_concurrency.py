@@ -108,3 +108,39 @@ def test_workers_exit_when_the_ingest_is_killed(db_url, tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+OWNER = """
+import os, sys, time
+from xxgk.store.ingest import _Run
+run = _Run.__new__(_Run)
+run.jobs = 2
+pool = run.new_pool()  # the ingest's own pool: forkserver, initializer
+futures = [pool.submit(time.sleep, 600) for _ in range(2)]  # both workers busy, as on a slow file
+time.sleep(1.5)
+print("ready", flush=True)
+time.sleep(600)
+"""
+
+
+def test_busy_workers_exit_when_their_owner_is_killed():
+    """A worker in the middle of a long task (a slow file) must not finish it after its owner
+    died: without the guard it would run on for the whole task."""
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", OWNER], stdout=subprocess.PIPE, start_new_session=True)
+    try:
+        assert proc.stdout.readline().strip() == b"ready"
+        members = _session_members(proc.pid)
+        assert len(members) >= 4, members  # owner, forkserver, two workers (and the resource tracker)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+        deadline = time.monotonic() + 5
+        while _session_members(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _session_members(proc.pid) == []
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
