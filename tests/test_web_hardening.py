@@ -517,3 +517,26 @@ def test_other_authenticators_skip_csrf_but_not_the_sign_in(tmp_path):
     finally:
         security.AUTHENTICATORS.remove(by_header)
         d.close()
+
+
+def test_html_sign_in_is_throttled_the_same_way(tmp_path):
+    import re as _re
+
+    from xxgk.web.security import hash_password
+
+    d = Desk(tmp_path / "t.db", auth=True)
+    d.app.state.login_throttle.clock = lambda: 50.0  # time stands still: the wait never passes
+    try:
+        d.store.add_user("王五", hash_password("right password"))
+        tok = _re.search(r'name="csrf_token" value="([^"]+)"', d.page("/login")).group(1)
+
+        def attempt(pw):
+            return d.client.post("/login", data={"csrf_token": tok, "username": "王五", "password": pw},
+                                 headers={"Accept": "text/html"})
+
+        assert [attempt("x").status_code for _ in range(3)] == [401, 401, 401]
+        r = attempt("right password")
+        assert r.status_code == 429 and r.headers["Retry-After"] == "1" and "请1秒后再试" in r.text
+        assert "王五" in r.text  # the form keeps the name
+    finally:
+        d.close()
