@@ -67,6 +67,11 @@ def register(app: typer.Typer) -> None:
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
         jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="并行进程数（默认：全部 CPU 核）"),
         retry_failed: bool = typer.Option(False, "--retry-failed", help="重试此前读取失败的文件"),
+        engine: str = typer.Option("local", "--engine", help="解析引擎：local（本机进程池）或 ray（Ray 集群，需 xxgk[ray]）"),
+        ray_address: Optional[str] = typer.Option(
+            None, "--ray-address", help="Ray 集群地址（auto 或 ray://主机:10001）；不填则在本机启动 Ray"),
+        ray_input: str = typer.Option(
+            "bytes", "--ray-input", help="bytes：由本机读取文件并分发内容；paths：各节点共享文件系统，只分发路径"),
         json_out: bool = typer.Option(False, "--json", help="以 JSON 输出汇总"),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度条"),
     ):
@@ -77,6 +82,23 @@ def register(app: typer.Typer) -> None:
         from ..store.ingest import count_files
         from ..store.ingest import ingest as run_ingest
 
+        if engine not in ("local", "ray"):
+            typer.echo(f"xxgk: --engine 只能是 local 或 ray，而不是 {engine}", err=True)
+            raise typer.Exit(2)
+        if ray_input not in ("bytes", "paths"):
+            typer.echo(f"xxgk: --ray-input 只能是 bytes 或 paths，而不是 {ray_input}", err=True)
+            raise typer.Exit(2)
+        if (ray_address or ray_input != "bytes") and engine != "ray":
+            typer.echo("xxgk: --ray-address 与 --ray-input 需与 --engine ray 一起使用", err=True)
+            raise typer.Exit(2)
+        from ..store.ray_engine import RayUnavailable, _ray  # Ray itself is imported only for --engine ray
+
+        if engine == "ray":
+            try:
+                _ray()
+            except RayUnavailable as exc:
+                typer.echo(f"xxgk: {exc}", err=True)
+                raise typer.Exit(2)
         store = _open(db)
         missing = [p for p in paths if not p.exists()]
         for p in missing:
@@ -95,7 +117,12 @@ def register(app: typer.Typer) -> None:
             def show(r):
                 progress.update(task, completed=r.done, rate=r.rate, errors=r.failed)
 
-            result = run_ingest(store, paths, jobs=jobs, progress=show, retry_failed=retry_failed)
+            try:
+                result = run_ingest(store, paths, jobs=jobs, progress=show, retry_failed=retry_failed,
+                                    engine=engine, ray_address=ray_address, ray_input=ray_input)
+            except RayUnavailable as exc:  # no Ray cluster at that address
+                typer.echo(f"xxgk: {exc}", err=True)
+                raise typer.Exit(2)
             show(result)
         failures = store.failures(since=result.started)
         if json_out:

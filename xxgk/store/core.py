@@ -199,6 +199,17 @@ class Stats:
         return {"by": self.by, "not_reports": self.not_reports, "duplicates": self.duplicates,
                 "severities": self.severities, "groups": [g.to_json() for g in self.groups]}
 
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "Stats":
+        """The inverse of to_json (numbers parsed as Decimal come back as int where whole)."""
+        def num(v):
+            return int(v) if isinstance(v, Decimal) and v == v.to_integral_value() else v
+
+        groups = [StatsGroup(g["key"], g["reports"], g["with_errors"], {k: num(v) for k, v in g["totals"].items()},
+                             {k: None if v is None else float(v) for k, v in g["rates"].items()}, g["findings"],
+                             g.get("keys", [])) for g in d["groups"]]
+        return cls(d["by"], groups, d["not_reports"], d["severities"], d["duplicates"])
+
 
 @dataclass
 class History:
@@ -348,7 +359,26 @@ class Store:
         skipped; by another version, replaced in place (same id, new cells and findings)."""
         with self.engine.begin() as conn:
             lock_for_write(conn)  # another ingest's batch must not land between our reads and writes
+            if batch:
+                self._bump(conn)
             return self._write(conn, batch, failures)
+
+    # ---- the write generation and the statistics cache --------------------------------------------
+
+    @staticmethod
+    def _bump(conn: sa.Connection) -> None:
+        """A write that changes reports, cells or findings: cached statistics are stale.  In the
+        writing transaction, so a reader sees the new generation together with the new rows."""
+        T = S.store_state
+        conn.execute(T.update().where(T.c.key == "generation").values(value=T.c.value + 1))
+
+    def generation(self, conn: sa.Connection | None = None) -> int:
+        """How many writes the store has seen (the key of the statistics cache)."""
+        if conn is None:
+            with self.engine.connect() as c:
+                return self.generation(c)
+        T = S.store_state
+        return conn.execute(sa.select(T.c.value).where(T.c.key == "generation")).scalar_one()
 
     def _write(self, conn: sa.Connection, batch, failures) -> WriteCounts:
         counts = WriteCounts()
@@ -810,6 +840,29 @@ class Store:
     # ---- statistics -----------------------------------------------------------------------------
 
     def stats(self, by: str | None = None, *, all_versions: bool = False, **filters) -> Stats:
+        """Store.compute_stats, cached in the database until the next write (so `xxgk stats` and
+        every desk process share it); the answer is the same either way."""
+        if by is not None and by not in STAT_DIMENSIONS:
+            raise ValueError(f"by must be one of {STAT_DIMENSIONS}")
+        key = json.dumps([by, all_versions, sorted(filters.items())], ensure_ascii=False, default=str)
+        C = S.stats_cache
+        with self.engine.connect() as conn:
+            gen = self.generation(conn)
+            body = conn.execute(sa.select(C.c.body).where(C.c.key == key, C.c.generation == gen)).scalar()
+        if body is not None:
+            return Stats.from_json(json.loads(body, parse_float=Decimal))
+        result = self.compute_stats(by, all_versions=all_versions, **filters)
+        body = json.dumps(result.to_json(), ensure_ascii=False)
+        try:
+            with self.engine.begin() as conn:
+                if self.generation(conn) == gen:  # not if a write came in meanwhile
+                    conn.execute(C.delete().where(C.c.key == key))
+                    conn.execute(C.insert().values(key=key, generation=gen, body=body))
+        except sa.exc.IntegrityError:
+            pass  # another process cached the same answer first
+        return result
+
+    def compute_stats(self, by: str | None = None, *, all_versions: bool = False, **filters) -> Stats:
         """Totals and rates over the reports matching the filters, overall or per `by` (one of
         STAT_DIMENSIONS).  Totals sum the Table 3 总计 column and the Table 4 blocks over every
         report that states them (a blank adds nothing); shares are of requests processed

@@ -168,6 +168,7 @@ def update(store, rules: list | None = None, executor: Executor | None = None) -
             if not pending:
                 conn.execute(R.update().where(R.c.cross_pending).values(cross_pending=False))
                 return total
+            store._bump(conn)  # cross-year findings change the statistics
             total += _batch(store, conn, pending, corpus_rules, executor)
 
 

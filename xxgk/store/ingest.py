@@ -23,7 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import sqlalchemy as sa
 
@@ -32,6 +32,9 @@ from ..inputs import Item, Reader, read_item, walk
 from .core import Store, WriteCounts
 from .rows import ReportRows
 
+if TYPE_CHECKING:
+    from .ray_engine import RayExecutor
+
 MAX_IN_FLIGHT_BYTES = 128 << 20  # file bytes handed to the workers and not yet back
 # imported once into the forkserver; the guard ends it with the main process (xxgk.workers)
 FORKSERVER_PRELOAD = ["xxgk._forkserver_guard", "xxgk.store.rows", "xxgk.pipeline"]
@@ -39,7 +42,7 @@ FORKSERVER_PRELOAD = ["xxgk._forkserver_guard", "xxgk.store.rows", "xxgk.pipelin
 
 # ---- the workers ----------------------------------------------------------------------------------
 
-Task = list[tuple[str, str, bytes]]  # (path, name, data)
+Task = list[tuple[str, str, "bytes | tuple[str, ...]"]]  # (path, name, data, or the chain to read it by)
 Outcome = tuple  # ("ok", ReportRows) | ("fail", path, sha256, reason, message)
 
 
@@ -63,6 +66,12 @@ def parse_task(task: Task, dialect: str = "sqlite") -> list[Outcome]:
 
     out: list[Outcome] = []
     for path, name, data in task:
+        if not isinstance(data, bytes):  # a path on a filesystem this worker shares (--ray-input paths)
+            try:
+                data = read_item(Item(path, tuple(data)))
+            except Exception as exc:  # OSError, a damaged archive
+                out.append(("fail", path, "", "os-error", f"无法读取文件：{getattr(exc, 'strerror', None) or exc}"))
+                continue
         sha = hashlib.sha256(data).hexdigest()
         try:
             report = parse_bytes(data, name, path=path)
@@ -112,9 +121,14 @@ Progress = Callable[[IngestResult], None]
 
 class _Run:
     def __init__(self, store: Store, jobs: int, progress: Progress | None, retry_failed: bool,
-                 batch_reports: int, commit_seconds: float, task_files: int):
+                 batch_reports: int, commit_seconds: float, task_files: int,
+                 engine: RayExecutor | None = None, input_mode: str = "bytes"):
         self.store = store
-        self.jobs = max(1, jobs)
+        self.engine = engine  # None: this machine's process pool
+        self.input_mode = input_mode if engine is not None else "bytes"
+        self.jobs = max(1, engine.workers if engine is not None else jobs)
+        # what a submitted task's future raises when the attempt died rather than answered
+        self.broken: tuple[type[BaseException], ...] = (BrokenProcessPool,) + (engine.broken_errors if engine else ())
         self.progress = progress
         self.retry_failed = retry_failed
         self.batch_reports = batch_reports
@@ -133,6 +147,9 @@ class _Run:
 
     def chunks(self, items: Iterable[Item], max_files: int = 128, max_bytes: int = 32 << 20) -> Iterator[Task]:
         """Read and hash items in chunks; yield what is not stored yet (one query per chunk)."""
+        if self.input_mode == "paths":
+            yield from self._hashed_on_workers(items, max_files)
+            return
         chunk: list[tuple[str, str, bytes, str]] = []
         size = 0
         for item in items:
@@ -150,6 +167,40 @@ class _Run:
                 chunk, size = [], 0
         if chunk:
             yield self._unknown(chunk)
+
+    def _hashed_on_workers(self, items: Iterable[Item], max_files: int) -> Iterator[Task]:
+        """--ray-input paths: the workers read and hash the files on the filesystem they share;
+        the tasks carry each file's chain instead of its bytes."""
+        from .ray_engine import hash_task
+
+        def hashed(batch: list[tuple[str, str, tuple[str, ...]]]) -> Task:
+            assert self.pool is not None
+            per = max(1, -(-len(batch) // self.jobs))
+            parts = [batch[i : i + per] for i in range(0, len(batch), per)]
+            chunk: list[tuple[str, str, tuple[str, ...], str]] = []
+            for part, fut in [(part, self.pool.submit(hash_task, part)) for part in parts]:
+                try:
+                    answers = fut.result()
+                except self.broken as exc:
+                    for path, _, _ in part:
+                        self.fail(path, "", "worker-crash", f"读取此文件时处理进程意外退出（{type(exc).__name__}）")
+                    continue
+                for path, name, chain, sha in answers:
+                    if name is None:
+                        self.fail(path, "", "os-error", f"无法读取文件：{sha}")
+                    else:
+                        chunk.append((path, name, chain, sha))
+            return self._unknown(chunk)
+
+        batch: list[tuple[str, str, tuple[str, ...]]] = []
+        for item in items:
+            self.result.files += 1
+            batch.append((item.path, item.name, item.chain))
+            if len(batch) >= max_files:
+                yield hashed(batch)
+                batch = []
+        if batch:
+            yield hashed(batch)
 
     def _unknown(self, chunk: list[tuple[str, str, bytes, str]]) -> Task:
         known = self.store.known(sha for *_, sha in chunk)
@@ -220,7 +271,9 @@ class _Run:
 
     # -- the pool --
 
-    def new_pool(self) -> ProcessPoolExecutor:
+    def new_pool(self) -> ProcessPoolExecutor | RayExecutor:
+        if self.engine is not None:
+            return self.engine
         # forkserver: workers start from a clean process that holds no database connection
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(FORKSERVER_PRELOAD)
@@ -242,7 +295,7 @@ class _Run:
             self.in_flight_bytes -= sum(len(d) for _, _, d in task)
             try:
                 self.take(fut.result())
-            except BrokenProcessPool:
+            except self.broken:
                 broken.append(task)
         if broken:
             self.recover(broken)
@@ -251,26 +304,31 @@ class _Run:
         """A worker died (a crash in a native library on some file): every task in flight is
         lost.  Redo them one file at a time in a fresh pool; the file that kills a worker again
         is recorded as failed."""
-        lost = broken + list(self.in_flight.values())
-        self.in_flight.clear()
-        self.in_flight_bytes = 0
-        if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-        self.pool = self.new_pool()
+        if self.engine is not None:  # Ray: the other tasks in flight are unharmed (and were retried already)
+            lost = broken
+        else:
+            lost = broken + list(self.in_flight.values())
+            self.in_flight.clear()
+            self.in_flight_bytes = 0
+            if self.pool is not None:
+                self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self.new_pool()
         for task in lost:
             for one in task:
                 try:
                     self.take(self.pool.submit(parse_task, [one], self.store.dialect).result())
-                except BrokenProcessPool:
+                except self.broken:
                     path, _, data = one
-                    self.fail(path, hashlib.sha256(data).hexdigest(), "worker-crash", "读取此文件时处理进程意外退出")
-                    self.pool.shutdown(wait=False, cancel_futures=True)
-                    self.pool = self.new_pool()
+                    sha = hashlib.sha256(data).hexdigest() if isinstance(data, bytes) else ""
+                    self.fail(path, sha, "worker-crash", "读取此文件时处理进程意外退出")
+                    if self.engine is None:
+                        self.pool.shutdown(wait=False, cancel_futures=True)
+                        self.pool = self.new_pool()
 
     def run(self, items: Iterable[Item]) -> IngestResult:
         self.t0 = time.monotonic()
         try:
-            if self.jobs == 1:  # in this process: no start-up cost, easy to debug and profile
+            if self.jobs == 1 and self.engine is None:  # in this process: no start-up cost, easy to debug and profile
                 for task in self.chunks(items):
                     for i in range(0, len(task), self.task_files):
                         self.take(parse_task(task[i : i + self.task_files], self.store.dialect))
@@ -292,7 +350,7 @@ class _Run:
             self.result.interrupted = True
         finally:
             self.reader.close()
-            if self.pool is not None:  # on an interrupt, don't wait: workers finish their task and exit
+            if self.pool is not None and self.engine is None:  # on an interrupt, don't wait: workers finish their task and exit
                 self.pool.shutdown(wait=not self.result.interrupted, cancel_futures=True)
             self.result.seconds = time.monotonic() - self.t0
         return self.result
@@ -308,13 +366,29 @@ def ingest(
     batch_reports: int = 128,
     commit_seconds: float = 2.0,
     task_files: int = 8,
+    engine: str = "local",
+    ray_address: str | None = None,
+    ray_input: str = "bytes",
 ) -> IngestResult:
     """Ingest every report under `paths` into `store`; see the module docstring.  `progress` is
     called with the running IngestResult after each chunk and each commit.  A Ctrl-C (or
-    SIGTERM) stops cleanly: the result says interrupted, and what was committed stays."""
+    SIGTERM) stops cleanly: the result says interrupted, and what was committed stays.
+
+    `engine="ray"` parses in Ray tasks (xxgk.store.ray_engine): a local Ray runtime, or the
+    cluster at `ray_address`; `ray_input` is "bytes" (the driver ships file contents) or "paths"
+    (the nodes share the filesystem).  Storing, idempotence and failures are the same."""
+    if engine not in ("local", "ray"):
+        raise ValueError(f"engine must be local or ray, not {engine!r}")
     jobs = jobs or os.cpu_count() or 1
     skip = [store.path, *(Path(f"{store.path}{s}") for s in ("-wal", "-shm", "-journal"))] if store.path else []
-    run = _Run(store, jobs, progress, retry_failed, batch_reports, commit_seconds, task_files)
+    executor = None
+    if engine == "ray":
+        from .ray_engine import INPUT_MODES, RayExecutor
+
+        if ray_input not in INPUT_MODES:
+            raise ValueError(f"ray_input must be one of {INPUT_MODES}, not {ray_input!r}")
+        executor = RayExecutor(ray_address, jobs)
+    run = _Run(store, jobs, progress, retry_failed, batch_reports, commit_seconds, task_files, executor, ray_input)
     main = threading.current_thread() is threading.main_thread()
     own_term = main and signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None)
     if own_term:  # kill → the same clean stop as Ctrl-C
@@ -322,6 +396,8 @@ def ingest(
     try:
         return run.run(walk(paths, skip))
     finally:
+        if executor is not None:
+            executor.shutdown()
         if own_term:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
 

@@ -12,6 +12,9 @@ failures  files that could not be read, with their message
 users     the reviewers who may sign in to the web desk (xxgk users add)
 sessions  their sign-in sessions (id = SHA-256 of the cookie's token): sign-out, removal of the
           reviewer or a new password deletes them, so the cookie stops working at once
+store_state  counters of the store; `generation` goes up with every write that changes reports,
+          cells or findings
+stats_cache  Store.stats results, each valid for the generation it was computed at
 """
 
 from __future__ import annotations
@@ -139,5 +142,24 @@ sessions = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+store_state = sa.Table(
+    "store_state",
+    metadata,
+    sa.Column("key", sa.String(32), primary_key=True),
+    sa.Column("value", sa.BigInteger, nullable=False),
+)
+
+stats_cache = sa.Table(
+    "stats_cache",
+    metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("generation", sa.BigInteger, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+)
+
+sa.Index("ix_reports_is_report_year", reports.c.is_report, reports.c.year)
+sa.Index("ix_findings_code_report", findings.c.code, findings.c.report_id)
+sa.Index("ix_reports_cross_pending", reports.c.cross_pending, reports.c.agency_base, reports.c.agency_key)
 
 REVIEW_STATUSES = ("confirmed", "dismissed")

@@ -2,7 +2,7 @@
 or changing their password ends them (the cookie only names a session; it no longer proves one).
 
 Revision ID: 0003
-Revises: 0002
+Revises: 0006 (linearised after main's 0006_stats_cache)
 Create Date: 2026-12-04
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0002"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
