@@ -115,6 +115,7 @@ import os, sys, time
 from xxgk.store.ingest import _Run
 run = _Run.__new__(_Run)
 run.jobs = 2
+run.engine = None  # the local process pool (not --engine ray)
 pool = run.new_pool()  # the ingest's own pool: forkserver, initializer
 futures = [pool.submit(time.sleep, 600) for _ in range(2)]  # both workers busy, as on a slow file
 time.sleep(1.5)
