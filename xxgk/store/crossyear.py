@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from .. import checks
 from ..agency import group_keys, keys_compatible
 from . import schema as S
+from .db import CROSS_YEAR_LOCK, lock_for_write
 from .rows import FINDING_COLUMNS, build_report, finding_rows
 
 PENDING_KEYS = 200  # agency keys per batch
@@ -155,6 +156,9 @@ def update(store, rules: list | None = None, executor: Executor | None = None) -
     total = 0
     while True:
         with store.engine.begin() as conn:
+            # one pass at a time: two ingests at once would each delete and rewrite the same
+            # findings, and both rewrites would stay
+            lock_for_write(conn, CROSS_YEAR_LOCK)
             pending = conn.execute(
                 sa.select(R.c.agency_base, R.c.agency_key)
                 .where(R.c.cross_pending, R.c.agency_key.is_not(None))
