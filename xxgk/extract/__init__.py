@@ -10,6 +10,7 @@ from .meta import find_meta
 from .narrative import claims
 from .sections import find_sections
 from .settle import settle
+from .split import apply as split_runs
 from .tables import read_tables
 
 
@@ -47,6 +48,7 @@ def extract(doc: Document) -> Report:
     if any(line.page is not None for line in doc.lines):
         report.line_pages = [line.page for line in doc.lines]
     report.claims, report.sums = claims(_prose(doc, sections), tpl)
+    split_runs(doc, tpl, report)  # rows the tables did not give, from run-together digits (split.py)
     report.is_report = _looks_like_report(doc, report)
     return report
 

@@ -13,7 +13,11 @@ from .. import template as T
 from ..form import grids
 from . import SynthReport
 
-LAYOUTS = ("tsv", "pdf", "tab-cell", "cells", "pipe")
+LAYOUTS = ("tsv", "pdf", "tab-cell", "cells", "pipe")  # every number can be read back exactly
+# layouts that lose information: a reader cannot always get every number back from them
+# (runtogether: the cells joined with nothing between them, see xxgk/extract/split.py)
+LOSSY_LAYOUTS = ("runtogether",)
+ALL_LAYOUTS = LAYOUTS + LOSSY_LAYOUTS
 HEADINGS = ("一、", "1、", "1.", "（一）", "")
 _CN = "一二三四五六"
 
@@ -86,6 +90,8 @@ def _table(grid, layout: str, rng, repeat_header=None) -> list[str]:
         return _tabcell(grid, rng)
     if layout == "cells":
         return _cells(grid, rng, repeat_header)
+    if layout == "runtogether":  # a crawled page's text: cells joined with nothing between them
+        return ["".join("".join(row) for row in grid)]
     raise ValueError(layout)
 
 
@@ -105,7 +111,7 @@ def write(
         rng = random.Random(rng)
     if blank is None:
         blank = rng.choice(BLANK_MARKS)
-    if layout in ("cells", "pdf") and not blank:
+    if layout in ("cells", "pdf", "runtogether") and not blank:
         blank = "/"
     tpl = T.get(rep.template)
     heading = heading if heading is not None else rng.choice(HEADINGS)
@@ -141,6 +147,10 @@ def write(
         lines += rep.sections[n].split("\n")
     if layout == "cells":
         lines += ["", "附件：", "分享到："]
+    if layout == "runtogether":  # the whole report on one line, or one line per section
+        if rng.random() < 0.5:
+            return "".join(line.strip() for line in lines) + "\n"
+        return "\n".join(line.strip() for line in lines if line.strip()) + "\n"
     return "\n".join(lines) + "\n"
 
 
