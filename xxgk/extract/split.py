@@ -42,6 +42,7 @@ from ..text import fold
 
 MAX_CELL = 12  # characters of one cell (a count has at most 9 digits, money 12 with its decimals)
 ROW_NODES = 20_000  # search steps enumerating the splits of one run
+ENUM_NODES = 60_000  # search steps enumerating the splits of all runs of one table
 MAX_CANDIDATES = 400  # splits kept per run; past it the row is left unsolved
 TABLE_NODES = 40_000  # search steps solving one table
 TABLE_SECONDS = 0.3  # wall time solving one table
@@ -242,104 +243,131 @@ def _cell(s: str, kind: Kind):
     return _INVALID
 
 
-def splits(text: str, breaks: tuple[int, ...], shape: Shape, nodes: int = ROW_NODES) -> list[tuple] | None:
+def splits(text: str, breaks: tuple[int, ...], shape: Shape, nodes: int = ROW_NODES, used: list | None = None) -> list[tuple] | None:
     """Every split of `text` into the cells of `shape` (None when the search passed `nodes`
     steps or `MAX_CANDIDATES` splits: the run is left unsolved).
 
     A sum whose parts are all read is not searched for: it must be the digits of their sum.  A
-    sum in the last cell (Table 3's 总计) is taken first, each possible suffix in turn, so the
-    parts are searched under its value."""
+    sum in the last cell (Table 3's 总计) is taken first, each possible suffix in turn; its parts
+    are then searched under its value (none longer than it, the last one what is left)."""
     n, size = len(shape.kinds), len(text)
     if size < n or size > n * MAX_CELL:
         return []
     brk = set(breaks)
     sums = dict(shape.sums)
-    cells: list = [None] * n
     out: list[tuple] = []
     steps = [0]
-    caps: dict[int, int] = {}  # part index → the value the sum of its identity's parts may not pass
-    part_of: dict[int, int] = {p: s for s, ps in shape.sums for p in ps}
-    limit = [size]  # where the searched cells end (before a last-cell sum taken first)
+    last = n - 1
+    capped = sums.get(last) if last in sums and all(p < last for p in sums[last]) and n > 1 else None
+    capped_set = frozenset(capped or ())
+    final_part = max(capped) if capped else -1
 
-    def rec(i: int, k: int) -> None:
-        steps[0] += 1
-        if steps[0] > nodes or len(out) > MAX_CANDIDATES:
-            raise _Overflow
-        if k == n or (k == n - 1 and limit[0] < size):
-            if i == limit[0]:
-                out.append(tuple(cells))
-            return
-        left = (n if limit[0] == size else n - 1) - k
-        room = limit[0] - i
-        if room < left or room > left * MAX_CELL:
-            return
-        parts = sums.get(k)
-        if parts is not None and all(cells[j] is not None for j in parts):
-            want = str(sum(cells[j] for j in parts))
-            j = i + len(want)
-            if text.startswith(want, i) and not any(b in brk for b in range(i + 1, j)):
-                cells[k] = int(want)
-                rec(j, k + 1)
-            if text[i] in _BLANK:  # the sum written as a blank
-                cells[k] = None
-                rec(i + 1, k + 1)
-            return
-        kind = shape.kinds[k]
-        owner = part_of.get(k)
-        cap = caps.get(owner) if owner is not None else None
-        if cap is not None and k == max(sums[owner]) and all(cells[p] is not None for p in sums[owner] if p < k):
-            want = cap - sum(cells[p] for p in sums[owner] if p < k)  # the last part is what is left
-            w = str(want)
-            j = i + len(w)
-            if want >= 0 and text.startswith(w, i) and not any(b in brk for b in range(i + 1, j)):
-                cells[k] = want
-                rec(j, k + 1)
-            if text[i] in _BLANK:
-                cells[k] = None
-                rec(i + 1, k + 1)
-            return
-        for j in range(i + 1, min(limit[0] - (left - 1), i + MAX_CELL) + 1):
-            if j - 1 > i and (j - 1) in brk:
-                break  # a cell never spans white space
-            v = _cell(text[i:j], kind)
-            if v is _INVALID:
-                if text[i] == "0" and kind is not Kind.MONEY:
-                    break
-                continue
-            if cap is not None and v is not None:
-                done = sum(cells[p] or 0 for p in sums[owner] if p < k)
-                if done + v > cap:
+    def search(end: int, cap, cells: list) -> None:
+        """Cells 0.. up to (not including) the last one when `end` < size, over text[:end]."""
+        stop = n if end == size else last
+        bound = [MAX_CELL] * n
+        if cap is not None:
+            width = len(str(cap))
+            for p in capped_set:
+                bound[p] = width
+        maxrest = [0] * (stop + 1)
+        for k in range(stop - 1, -1, -1):
+            maxrest[k] = maxrest[k + 1] + bound[k]
+        dead: set = set()  # states (offset, cell, open partial sums) known to lead nowhere
+
+        def rec(i: int, k: int, acc: int) -> None:
+            steps[0] += 1
+            if steps[0] > nodes or len(out) > MAX_CANDIDATES:
+                raise _Overflow
+            if k == stop:
+                if i == end:
+                    out.append(tuple(cells))
+                return
+            room = end - i
+            if room < stop - k or room > maxrest[k]:
+                return
+            state = (i, k, acc, tuple(_partial(cells, ps, k) for s_, ps in shape.sums if s_ >= k and s_ != last))
+            if state in dead:
+                return
+            before = len(out)
+            _step(i, k, acc)
+            if len(out) == before:
+                dead.add(state)
+
+        def _step(i: int, k: int, acc: int) -> None:
+            parts = sums.get(k)
+            if parts is not None and k != last and all(cells[j] is not None for j in parts):
+                want = str(sum(cells[j] for j in parts))  # a sum after its parts: no choice
+                j = i + len(want)
+                if text.startswith(want, i) and not any(b in brk for b in range(i + 1, j)):
+                    cells[k] = int(want)
+                    rec(j, k + 1, acc)
+                if text[i] in _BLANK:
+                    cells[k] = None
+                    rec(i + 1, k + 1, acc)
+                return
+            if cap is not None and acc is not None and k == final_part:
+                want = cap - acc  # the last part of the capped sum is what is left
+                w = str(want)
+                j = i + len(w)
+                if want >= 0 and text.startswith(w, i) and not any(b in brk for b in range(i + 1, j)):
+                    cells[k] = want
+                    rec(j, k + 1, acc + want)
+                if text[i] in _BLANK:
+                    cells[k] = None
+                    rec(i + 1, k + 1, None)
+                return
+            kind = shape.kinds[k]
+            in_cap = cap is not None and k in capped_set
+            for j in range(i + 1, min(end - (stop - k - 1), i + bound[k]) + 1):
+                if j - 1 > i and (j - 1) in brk:
+                    break  # a cell never spans white space
+                v = _cell(text[i:j], kind)
+                if v is _INVALID:
+                    if text[i] == "0" and kind is not Kind.MONEY:
+                        break
+                    continue
+                if in_cap and v is not None and acc is not None and acc + v > cap:
                     break  # longer cells only grow
-            cells[k] = v
-            rec(j, k + 1)
+                cells[k] = v
+                if in_cap:  # a blank part: the sum no longer ties the parts
+                    rec(j, k + 1, None if v is None or acc is None else acc + v)
+                else:
+                    rec(j, k + 1, acc)
+
+        rec(0, 0, 0)
 
     try:
-        last = n - 1
-        if last in sums and all(p < last for p in sums[last]) and n > 1:
+        if capped is None:
+            search(size, None, [None] * n)
+        else:
             for t in range(1, min(MAX_CELL, size - last) + 1):
                 start = size - t
-                if start - 1 >= 0 and any(b in brk for b in range(start + 1, size)):
+                if any(b in brk for b in range(start + 1, size)):
                     break
                 v = _cell(text[start:], shape.kinds[last])
                 if v is _INVALID:
                     continue
+                cells = [None] * n
                 cells[last] = v
-                caps[last] = v if v is not None else None
-                if v is None:
-                    caps.pop(last, None)
-                limit[0] = start
                 before = len(out)
-                rec(0, 0)
-                if v is not None:  # the parts must add up to it
-                    out[before:] = [c for c in out[before:] if None in (c[p] for p in sums[last]) or sum(c[p] for p in sums[last]) == v]
-                    out[before:] = [c[:last] + (v,) for c in out[before:]]
-                else:
-                    out[before:] = [c[:last] + (None,) for c in out[before:]]
-        else:
-            rec(0, 0)
+                search(start, v, cells)
+                if v is None:  # a blank total: the parts are not tied to it
+                    continue
+                out[before:] = [c for c in out[before:] if None in (c[p] for p in capped) or sum(c[p] for p in capped) == v]
     except _Overflow:
         return None
+    finally:
+        if used is not None:
+            used[0] += steps[0]
     return out
+
+
+def _partial(cells: list, parts: tuple[int, ...], k: int):
+    placed = [cells[p] for p in parts if p < k]
+    if not placed:
+        return 0
+    return None if None in placed else sum(placed)
 
 
 def shape_of(table: Table, rows: tuple[str, ...]) -> tuple[Shape, list[tuple[str, str]]]:
@@ -555,6 +583,7 @@ def apply(doc, tpl: Template, report) -> None:
 
 def _vars(table: Table, runs: list[Run], report) -> list[_Var]:
     out: list[_Var] = []
+    used = [0]  # enumeration steps of the table so far (ENUM_NODES; past them, rows are left unsolved)
     by_rows = {run.rows: run for run in runs}
     cells = report.tables[table.key]
     rows = [(r.id,) for r in table.rows] if table.key != "appeals" else [tuple(r.id for r in table.rows)]
@@ -562,7 +591,8 @@ def _vars(table: Table, runs: list[Run], report) -> list[_Var]:
         shape, slots = shape_of(table, rs)
         run = by_rows.get(rs)
         if run is not None:
-            out.append(_Var(table, rs, slots, run, splits(run.text, run.breaks, shape)))
+            left = min(ROW_NODES, ENUM_NODES - used[0])
+            out.append(_Var(table, rs, slots, run, splits(run.text, run.breaks, shape, left, used) if left > 0 else None))
             continue
         values = [cells[r][c] for r, c in slots]
         if all(v.status in ("read", "inferred", "blank") for v in values):
@@ -646,7 +676,7 @@ def _solve_table(table: Table, runs: list[Run], report) -> None:
         if not consistent and cands:
             # no split satisfies the identities: only a run the cell count alone splits one way is read
             shape, _ = shape_of(table, var.rows)
-            alone = splits(var.run.text, var.run.breaks, Shape(shape.kinds, ()))
+            alone = splits(var.run.text, var.run.breaks, Shape(shape.kinds, ()), 3_000)
             if alone is not None and len(alone) == 1:
                 cands = alone
             elif len(cands) == 1:
@@ -678,7 +708,9 @@ def _solve_table(table: Table, runs: list[Run], report) -> None:
 
 
 def _order(alt):
-    return tuple(-1 if x is None else x for x in alt)
+    """Plausible splits first: real cells are mostly small, so by the largest cell."""
+    vals = tuple(-1 if x is None else x for x in alt)
+    return (max(vals), vals)
 
 
 def _plain(x):
@@ -712,9 +744,9 @@ def _message(table: Table, row: str, var: _Var, slots, open_cols, alts, cands, c
 
 def ambiguous_rows(report, table: str) -> dict[str, list[dict]]:
     """row → the jointly consistent alternatives ({column: value}) of the rows of `table` left
-    ambiguous, from the CELL_AMBIGUOUS notes (or findings) of the report."""
+    ambiguous, from the CELL_AMBIGUOUS notes of the report (a report just parsed)."""
     out: dict[str, list[dict]] = {}
-    items = [(c, w) for c, _, w in report.notes] + [(f.code, f.where) for f in report.findings]
+    items = [(c, w) for c, _, w in report.notes]
     spec = report.spec.table(table)
     for code, where in items:
         if code != "CELL_AMBIGUOUS" or where.get("table") != table or where.get("row") in out:

@@ -44,11 +44,12 @@ def real_count(rng: random.Random, hi: int, zero_share: float) -> int:
     """A count drawn the way real reports have them: mostly 0, many small, a few large (`hi`
     only scales the small ones)."""
     u = rng.random()
-    if u < max(zero_share, 0.55):
+    zero = max(zero_share, 0.55)
+    if u < zero:
         return 0
-    if u < 0.9:
+    if u < zero + (1 - zero) * 0.85:
         return rng.randint(1, min(hi, 9) if hi > 1 else 1)
-    if u < 0.98:
+    if u < zero + (1 - zero) * 0.98:
         return rng.randint(10, 99)
     return rng.randint(100, 999)
 
@@ -97,7 +98,10 @@ def random_values(tpl: T.Template, rng: random.Random, zero_share: float = 0.1, 
         processed = sum(rows[r][c] for r in result_rows)
         rows["total_processed"][c] = processed
         forward = _count(rng, 5, zero_share)
-        over = rng.randint(0, processed + forward) if rng.random() > zero_share else 0
+        if realistic:
+            over = min(_count(rng, 5, zero_share), processed + forward)
+        else:
+            over = rng.randint(0, processed + forward) if rng.random() > zero_share else 0
         if previous is not None:
             over = previous["requests"]["carried_forward"][c]
             forward = max(forward, over - processed)

@@ -104,6 +104,7 @@ def write(
     rng: random.Random | int | None = None,
     heading: str | None = None,
     blank: str | None = None,
+    one_line: bool | None = None,
 ) -> str:
     """The report as text.  Blank cells are written as `blank` (default: chosen at random; the
     one-cell-per-line and PDF layouts cannot show an empty cell, so they always use a mark)."""
@@ -147,8 +148,8 @@ def write(
         lines += rep.sections[n].split("\n")
     if layout == "cells":
         lines += ["", "附件：", "分享到："]
-    if layout == "runtogether":  # the whole report on one line, or one line per section
-        if rng.random() < 0.5:
+    if layout == "runtogether":  # the whole report on one line (`one_line`, default: at random), or a few
+        if one_line if one_line is not None else rng.random() < 0.5:
             return "".join(line.strip() for line in lines) + "\n"
         return "\n".join(line.strip() for line in lines if line.strip()) + "\n"
     return "\n".join(lines) + "\n"

@@ -1,0 +1,199 @@
+"""Run-together table cells (crawled page text, cells joined with nothing between them) are split
+under the template: every cell is either right or null and flagged CELL_AMBIGUOUS."""
+
+import random
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from xxgk import parse_bytes
+from xxgk import template as T
+from xxgk.extract.split import Shape, row_alternatives, shape_of, splits
+from xxgk.synth import random_report
+from xxgk.synth.layouts import HEADINGS, encode, write
+
+SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# An invented agency's report as a crawled page keeps it: the whole report on one line.
+ROWS_2021 = [
+    ("一、本年新收政府信息公开申请数量", "801000081"),
+    ("二、上年结转政府信息公开申请数量", "2000002"),
+    ("三、本年度办理结果（一）予以公开", "501000051"),
+    ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "100000010"),
+    ("（三）不予公开1.属于国家秘密", "0000000"),
+    ("2.其他法律行政法规禁止公开", "0000000"),
+    ("3.危及“三安全一稳定”", "0000000"),
+    ("4.保护第三方合法权益", "3000003"),
+    ("5.属于三类内部事务信息", "0000000"),
+    ("6.属于四类过程性信息", "0000000"),
+    ("7.属于行政执法案卷", "0000000"),
+    ("8.属于行政查询事项", "0000000"),
+    ("（四）无法提供1.本机关不掌握相关政府信息", "120000012"),
+    ("2.没有现成信息需要另行制作", "0000000"),
+    ("3.补正后申请内容仍不明确", "0000000"),
+    ("（五）不予处理1.信访举报投诉类申请", "0000000"),
+    ("2.重复申请", "1000001"),
+    ("3.要求提供公开出版物", "0000000"),
+    ("4.无正当理由大量反复申请", "0000000"),
+    ("5.要求行政机关确认或重新出具已获取信息", "0000000"),
+    ("（六）其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "0000000"),
+    ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "0000000"),
+    ("3.其他", "0000000"),
+    ("（七）总计", "761000077"),
+    ("四、结转下年度继续办理", "6000006"),
+]
+
+
+def fixture(rows=ROWS_2021, t4="110024001510102", prose="本年度共收到政府信息公开申请81件。") -> str:
+    return (
+        "柳溪县望川镇人民政府2023年政府信息公开工作年度报告本报告中所列数据的统计期限自2023年1月1日起至2023年12月31日止。"
+        f"一、总体情况{prose}二、主动公开政府信息情况第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数"
+        "规章000行政规范性文件77132470第二十条第（五）项信息内容本年处理决定数量行政许可1234"
+        "第二十条第（六）项信息内容本年处理决定数量行政处罚56行政强制0第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费0"
+        "三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+        "申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"
+        + "".join(label + run for label, run in rows)
+        + "四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉"
+        "结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计"
+        + t4
+        + "五、存在的主要问题及改进情况无。六、其他需要报告的事项本机关未收取信息处理费。"
+    )
+
+
+def _cells(report, table):
+    return {(r, c): v for r, cols in report.tables[table].items() for c, v in cols.items()}
+
+
+def test_issue_examples_split_exactly():
+    report = parse_bytes(fixture().encode(), "x.txt")
+    req = report.tables["requests"]
+    assert [req["new_received"][c].value for c in T.get("2021").table("requests").row("new_received").columns] == [80, 1, 0, 0, 0, 0, 81]
+    assert [req["total_processed"][c].value for c in ("natural_person", "commercial", "total")] == [76, 1, 77]
+    assert req["carried_forward"]["natural_person"].value == 6
+    app = report.tables["appeals"]
+    got = [app[b][c].value for b in ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
+           for c in ("upheld", "corrected", "other", "pending", "total")]
+    assert got == [1, 1, 0, 0, 2, 4, 0, 0, 1, 5, 1, 0, 1, 0, 2]
+    v = req["new_received"]["natural_person"]
+    assert (v.status, v.raw) == ("split", "801000081")
+    act = report.tables["active"]
+    assert [act["regulations"][c].value for c in ("issued", "repealed", "in_force")] == [0, 0, 0]
+    assert act["licensing"]["decisions"].value == 1234 and act["penalty"]["decisions"].value == 56
+    # Table 2 has no identity in the report: 77132470 splits many ways and stays null, flagged
+    assert all(act["normative_documents"][c].value is None and act["normative_documents"][c].status == "ambiguous"
+               for c in ("issued", "repealed", "in_force"))
+    amb = [f for f in report.findings if f.code == "CELL_AMBIGUOUS"]
+    assert [(f.where["table"], f.where["row"]) for f in amb] == [("active", "normative_documents")]
+    assert "可拆为21种" in amb[0].message and "77|132|470" in amb[0].message and "没有勾稽关系" in amb[0].message
+    assert [77, 132, 470] in amb[0].where["alternatives"]
+    # no arithmetic finding: the split tables add up (finding sections inside one line is not ours)
+    assert {f.code for f in report.findings if f.severity.value == "error"} <= {"MISSING_SECTION"}
+
+
+def test_traditional_and_fullwidth_and_spaces_split_the_same():
+    import opencc
+
+    text = opencc.OpenCC("s2t").convert(fixture()).replace("801000081", "８０１００００８１").replace("761000077", "76 1 0 0 0 0 77")
+    report = parse_bytes(text.encode("utf-8"), "x.txt")
+    assert report.tables["requests"]["new_received"]["natural_person"].value == 80
+    assert report.tables["requests"]["total_processed"]["total"].value == 77
+
+
+def test_inconsistent_table_decides_nothing_it_cannot_prove():
+    rows = [(label, "7000007" if run == "6000006" else run) for label, run in ROWS_2021]  # 结转 off by one
+    report = parse_bytes(fixture(rows).encode(), "x.txt")
+    req = report.tables["requests"]
+    # 7000007 splits one way only whatever the identities say: read as printed, and the balance fails
+    assert req["carried_forward"]["natural_person"].value == 7
+    # 801000081 splits several ways without the identities: left null and flagged
+    assert req["new_received"]["natural_person"].value is None
+    msgs = [f.message for f in report.findings if f.code == "CELL_AMBIGUOUS"]
+    assert any("无一致的拆法" in m for m in msgs)
+
+
+def test_prose_confirms_a_split_the_identities_leave_open():
+    # the 15 cells 0 0 0 11 11 | 11 0 0 2 13 | 1 0 0 11 12 also split as 0 0 0 111 111 | 0 0 2 1 3 | …
+    t4 = "000111111002131001112"
+    open_ = parse_bytes(fixture(t4=t4).encode(), "x.txt")
+    assert open_.tables["appeals"]["reconsideration"]["total"].value is None
+    told = parse_bytes(fixture(t4=t4, prose="本年度共收到政府信息公开申请81件。被申请行政复议11件。").encode(), "x.txt")
+    app = told.tables["appeals"]
+    assert [app["reconsideration"][c].value for c in ("upheld", "corrected", "other", "pending", "total")] == [0, 0, 0, 11, 11]
+    assert any(f.code == "CELL_SPLIT" and "正文" in f.message for f in told.findings)
+    for b in ("litigation_direct", "litigation_after_reconsideration"):  # still open: null, never guessed
+        for c, v in app[b].items():
+            assert v.value is None or v.value == {"litigation_direct": [11, 0, 0, 2, 13], "litigation_after_reconsideration": [1, 0, 0, 11, 12]}[b][
+                ("upheld", "corrected", "other", "pending", "total").index(c)]
+
+
+def test_splits_respect_leading_zeros_money_and_white_space():
+    tpl = T.get("2021")
+    shape, _ = shape_of(tpl.table("requests"), ("new_received",))
+    assert splits("801000081", (), shape) == [(80, 1, 0, 0, 0, 0, 81)]
+    assert splits("8010000081", (), shape) == []  # no split adds up
+    fees, _ = shape_of(tpl.table("active"), ("fees",))
+    assert splits("12.5", (), fees) == [(__import__("decimal").Decimal("12.5"),)]
+    docs, _ = shape_of(tpl.table("active"), ("regulations",))
+    assert splits("1.5", (), docs) == []  # no decimals in a count
+    assert splits("123", (1,), docs) == [(1, 2, 3)]
+    assert sorted(splits("1203", (), docs)) == [(1, 20, 3), (12, 0, 3)]
+    assert sorted(splits("1/3", (), docs)) == [(1, None, 3)]
+    # white space is a cell boundary: 12 03 is 12|0|3 (never 1|2|03: a leading zero)
+    assert row_alternatives("2021", "active", "regulations", "12 03") == [{"issued": 12, "repealed": 0, "in_force": 3}]
+
+
+def test_hostile_runs_stay_bounded_and_flagged():
+    rng = random.Random(5)
+    rows = [(label, "".join(rng.choice("0123456789") for _ in range(10_000 if k == 0 else 80))) for k, (label, _) in enumerate(ROWS_2021)]
+    t0 = time.process_time()
+    report = parse_bytes(fixture(rows, t4="9" * 10_000).encode(), "x.txt")
+    assert time.process_time() - t0 < 5
+    flagged = {(f.where["table"], f.where["row"]) for f in report.findings if f.code == "CELL_AMBIGUOUS"}
+    assert ("requests", "new_received") in flagged and ("appeals", "reconsideration") in flagged
+    for (r, c), v in _cells(report, "requests").items():
+        assert v.value is None or v.status == "split"
+
+
+def _check_every_cell(rep, report):
+    flagged = {(f.where["table"], f.where["row"]) for f in report.findings if f.code == "CELL_AMBIGUOUS"}
+    for t, rows in rep.values.items():
+        for r, cols in rows.items():
+            for c, want in cols.items():
+                v = report.tables[t][r][c]
+                if v.value is None and want is not None:
+                    assert (t, r) in flagged, (t, r, c, v.status)
+                else:
+                    assert v.value == want, (t, r, c, want, v.value, v.status)
+
+
+@SETTINGS
+@given(
+    seed=st.integers(0, 2**32),
+    template_id=st.sampled_from(sorted(T.TEMPLATES)),
+    realistic=st.booleans(),
+    one_line=st.booleans(),
+    traditional=st.booleans(),
+    heading=st.sampled_from(HEADINGS),
+    blank_share=st.sampled_from([0.0, 0.0, 0.05]),
+)
+def test_generated_run_together_reports_are_never_wrong(seed, template_id, realistic, one_line, traditional, heading, blank_share):
+    rng = random.Random(seed)
+    rep = random_report(rng, template_id, zero_share=0.05, realistic=realistic, blank_share=blank_share)
+    text = write(rep, "runtogether", rng, heading=heading, one_line=one_line)
+    report = parse_bytes(encode(text, "utf-8", traditional), "generated.txt")
+    _check_every_cell(rep, report)
+    assert {"active", "requests", "appeals"} <= report.found_tables
+
+
+def test_normal_layouts_never_reach_the_splitter(monkeypatch):
+    import xxgk.extract.split as S
+
+    def boom(*a, **k):
+        raise AssertionError("find_runs called")
+
+    monkeypatch.setattr(S, "find_runs", boom)
+    for layout in ("tsv", "cells", "pipe"):
+        rep = random_report(random.Random(3), "2021")
+        parse_bytes(write(rep, layout, random.Random(3)).encode(), "x.txt")
