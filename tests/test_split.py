@@ -251,3 +251,10 @@ def test_stored_run_together_years_find_the_breaks(tmp_path):
     assert ("CARRY_OVER_MISMATCH", "carried_over") in got
     # seed 1: both Table 2 rows of 2023 break; whether split or left ambiguous, the store finds them
     assert {("IN_FORCE_DISCONTINUITY", "regulations"), ("IN_FORCE_DISCONTINUITY", "normative_documents")} <= got
+
+
+def test_a_row_label_in_the_prose_before_the_table_is_not_the_row():
+    prose = "本年度共收到政府信息公开申请81件。全年办理行政许可事项1203，行政处罚信息公开率100%。"
+    report = parse_bytes(fixture(prose=prose).encode(), "x.txt")
+    assert report.tables["active"]["licensing"]["decisions"].value == 1234
+    assert report.tables["active"]["penalty"]["decisions"].value == 56

@@ -141,6 +141,22 @@ def _keys(template_id: str):
     return re.compile("|".join(re.escape(p) for p in phrases)), owner
 
 
+@lru_cache(maxsize=None)
+def _headers(template_id: str) -> dict[str, tuple[str, ...]]:
+    """table key → header phrases that only the table's own header prints (long column labels),
+    where its rows start: a row label in the prose before them is not a row."""
+    from ..template import get
+
+    out = {}
+    for table in get(template_id).tables:
+        if table.key == "appeals":
+            continue
+        keys = {fold(k) for r in table.rows for k in r.keys}
+        phrases = [fold(c.label) for c in table.columns] + [fold(a) for a in table.anchors]
+        out[table.key] = tuple(p for p in dict.fromkeys(phrases) if len(p) >= 5 and p not in keys)
+    return out
+
+
 def _strip_numbering(flat: str, start: int, end: int) -> tuple[int, bool]:
     """The end of a run once the next label's numbering glued to it (``…00002.其他法律``,
     ``…04、政府信息``) is cut off; and whether something was cut."""
@@ -160,6 +176,11 @@ def find_runs(lines, tpl: Template, wanted: set[tuple[str, str]]) -> list[Run]:
     found: dict[tuple[str, str], Run] = {}
     appeals = tpl.table("appeals")
     want_t4 = ("appeals", "*") in wanted
+    starts = {}
+    for key, phrases in _headers(tpl.id).items():
+        at = [text.find(p) for p in phrases]
+        at = [a for a in at if a >= 0]
+        starts[key] = min(at) if at else 0
     for k, m in enumerate(_RUN.finditer(text)):
         if k >= MAX_RUNS:
             break
@@ -177,7 +198,7 @@ def find_runs(lines, tpl: Template, wanted: set[tuple[str, str]]) -> list[Run]:
                 found[("appeals", "*")] = _run(flat, "appeals", tuple(r.id for r in appeals.rows), start, end)
             continue
         hit = _label_before(text[max(0, start - 90) : start], regex, owner)
-        if hit is not None and hit in wanted and hit not in found:
+        if hit is not None and hit in wanted and hit not in found and start >= starts.get(hit[0], 0):
             found[hit] = _run(flat, hit[0], (hit[1],), start, end)
     return list(found.values())
 
