@@ -51,8 +51,10 @@ MAX_RUNS = 2_000  # digit runs looked at per document
 LABEL_TAIL = 40  # characters between a row label's key phrase and its digits
 SHOWN = 6  # alternatives named in a message
 
-_RUN = re.compile(r"[0-9/—–\-+.]+")
-_BLANK = frozenset({"/", "-", "—", "–", "——", "－"})
+# digits, decimal points, signs and blank marks (无 too, but not the first character of the labels
+# 无法提供, 无正当理由…); a run must hold a digit
+_RUN = re.compile(r"(?:[0-9/—–\-+.]|无(?!法|正当))+")
+_BLANK = frozenset({"/", "-", "—", "–", "——", "－", "无"})
 _PROSE_AFTER = frozenset("件条个项次人份年月日号元万%岁名家户起宗批篇期")
 _TAIL_STOP = re.compile(r"[。;；:：!?！？\d]")
 _T4_HEAD = ("总计", "合计", "审结", "结果", "起诉", "其他", "维持", "纠正")
@@ -194,7 +196,7 @@ def find_runs(lines, tpl: Template, wanted: set[tuple[str, str]]) -> list[Run]:
         if text[start - 1 : start] in ("第", "共", "约", "近"):
             continue
         if _t4_header(text[max(0, start - 160) : start]):
-            if want_t4 and ("appeals", "*") not in found:
+            if want_t4 and ("appeals", "*") not in found and len(body) >= 5 * len(appeals.rows):
                 found[("appeals", "*")] = _run(flat, "appeals", tuple(r.id for r in appeals.rows), start, end)
             continue
         hit = _label_before(text[max(0, start - 90) : start], regex, owner)
@@ -599,6 +601,8 @@ def apply(doc, tpl: Template, report) -> None:
     for run in runs:
         by_table.setdefault(run.table, []).append(run)
     for key, table_runs in by_table.items():
+        if key != "appeals" and len(table_runs) < 2:
+            continue  # one label followed by digits is more likely prose than a run-together table
         _solve_table(tpl.table(key), table_runs, report)
 
 
