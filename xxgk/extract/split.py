@@ -135,8 +135,8 @@ def _keys(template_id: str):
             continue
         for row in table.rows:
             label = re.sub(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d\.)", "", fold(row.label))
-            for k in (label, *row.keys):
-                owner.setdefault(fold(k), (table.key, row.id, False))
+            for k in (label, *row.keys):  # a two-character label (规章, 总计) must touch its digits
+                owner.setdefault(fold(k), (table.key, row.id, len(fold(k)) <= 2))
             for e in row.exact:  # 其他, 总计: only right before the digits
                 owner.setdefault(fold(e), (table.key, row.id, True))
     phrases = sorted(owner, key=len, reverse=True)
