@@ -14,10 +14,10 @@ from ..form import grids
 from . import SynthReport
 
 LAYOUTS = ("tsv", "pdf", "tab-cell", "cells", "pipe")  # every number can be read back exactly
-# layouts that lose information: a reader cannot always get every number back from them
-# (runtogether: the cells joined with nothing between them, see xxgk/extract/split.py)
-LOSSY_LAYOUTS = ("runtogether",)
-ALL_LAYOUTS = LAYOUTS + LOSSY_LAYOUTS
+# written but not always read back exactly (runtogether: the cells joined with nothing between
+# them; some cells stay null and flagged, see xxgk/extract/split.py and docs/split.md)
+EXTRA_LAYOUTS = ("runtogether",)
+ALL_LAYOUTS = LAYOUTS + EXTRA_LAYOUTS
 HEADINGS = ("一、", "1、", "1.", "（一）", "")
 _CN = "一二三四五六"
 
