@@ -258,3 +258,12 @@ def test_a_row_label_in_the_prose_before_the_table_is_not_the_row():
     report = parse_bytes(fixture(prose=prose).encode(), "x.txt")
     assert report.tables["active"]["licensing"]["decisions"].value == 1234
     assert report.tables["active"]["penalty"]["decisions"].value == 56
+
+
+def test_a_printed_arithmetic_error_is_read_as_printed_and_reported():
+    # 行政复议 1+1+0+0 printed with total 3: the 15 digits split one way only, so they are read
+    # as printed, and T4_SUM reports the error (the identities cannot be used to split it)
+    report = parse_bytes(fixture(t4="110034001510102").encode(), "x.txt")
+    app = report.tables["appeals"]
+    assert [app["reconsideration"][c].value for c in ("upheld", "corrected", "other", "pending", "total")] == [1, 1, 0, 0, 3]
+    assert [f.where.get("row") for f in report.findings if f.code == "T4_SUM"] == ["reconsideration"]

@@ -698,13 +698,14 @@ def _solve_table(table: Table, runs: list[Run], report) -> None:
         if var.run is None:
             continue
         cands = supports.get(k) if var.cands is not None else None
-        if not consistent and cands:
-            # no split satisfies the identities: only a run the cell count alone splits one way is read
+        if var.cands is not None and (not consistent or not cands):
+            # the identities fail (the printed table does not add up): only a run the cell count
+            # alone splits one way is read — the accounting checks then report the error
             shape, _ = shape_of(table, var.rows)
             alone = splits(var.run.text, var.run.breaks, Shape(shape.kinds, ()), 3_000)
             if alone is not None and len(alone) == 1:
                 cands = alone
-            elif len(cands) == 1:
+            elif cands and len(cands) == 1:
                 cands = cands + [None]  # not proven: listed, never decided
         for r in var.rows:
             slots = [(i, c) for i, (rr, c) in enumerate(var.slots) if rr == r]
