@@ -89,6 +89,13 @@ def main() -> None:
     t, report = cpu(parse_bytes, text.encode("utf-8"), "hostile.txt")
     flagged = sum(1 for f in report.findings if f.code == "CELL_AMBIGUOUS")
     print(f"hostile report ({len(text)} chars, 80-digit rows, 10,000-digit runs): {t * 1000:.0f} ms CPU, {flagged} rows flagged CELL_AMBIGUOUS")
+    # the expensive case: every row a run with very many splits (1111…, 1212…), up to the limits
+    worst = 0.0
+    for pat in ("1" * 20, "1" * 40, "12" * 12, "123456789" * 4, "10" * 15):
+        adv = re.sub(r"(?<=[^\d.])\d{7,}(?=[^\d])", pat, write(rep, "runtogether", random.Random(2), one_line=True))
+        t, report = cpu(parse_bytes, adv.encode("utf-8"), "adversarial.txt")
+        worst = max(worst, t)
+    print(f"adversarial reports (every Table 3/4 run 1111…, 1212…, 20–40 digits): worst {worst * 1000:.0f} ms CPU")
 
 
 if __name__ == "__main__":
