@@ -88,8 +88,9 @@ def test_issue_examples_split_exactly():
     assert [(f.where["table"], f.where["row"]) for f in amb] == [("active", "normative_documents")]
     assert "可拆为21种" in amb[0].message and "77|132|470" in amb[0].message and "没有勾稽关系" in amb[0].message
     assert [77, 132, 470] in amb[0].where["alternatives"]
-    # no arithmetic finding: the split tables add up (finding sections inside one line is not ours)
-    assert {f.code for f in report.findings if f.severity.value == "error"} <= {"MISSING_SECTION"}
+    # no error: the split tables add up, and the six headings are found inside the one line
+    assert not report.has_errors
+    assert [(s.number, s.title) for s in report.sections][2:4] == [(3, "三、收到和处理政府信息公开申请情况"), (4, "四、政府信息公开行政复议、行政诉讼情况")]
 
 
 def test_traditional_and_fullwidth_and_spaces_split_the_same():
@@ -185,6 +186,8 @@ def test_generated_run_together_reports_are_never_wrong(seed, template_id, reali
     report = parse_bytes(encode(text, "utf-8", traditional), "generated.txt")
     _check_every_cell(rep, report)
     assert {"active", "requests", "appeals"} <= report.found_tables
+    if heading:  # numbered headings are found inside the one long line too
+        assert [s.number for s in report.sections] == [1, 2, 3, 4, 5, 6]
 
 
 def test_normal_layouts_never_reach_the_splitter(monkeypatch):

@@ -65,7 +65,8 @@ def _looks_like_report(doc: Document, report: Report) -> bool:
 def _prose(doc: Document, sections) -> list[tuple[int, str, int | None]]:
     """(line, text, section number) of every prose line — headings and table lines excluded."""
     starts = sorted((s.line, s.number) for s in sections)
-    heading_lines = {s.line for s in sections}
+    # a heading line is no prose — unless the heading stands inside a long line (sections.py `_inline`)
+    heading_lines = {s.line for s in sections if not (s.lines and s.lines[0][0] == s.line)}
     out = []
     k, current = 0, None
     for line in doc.lines:
