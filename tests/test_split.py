@@ -270,3 +270,23 @@ def test_a_printed_arithmetic_error_is_read_as_printed_and_reported():
     app = report.tables["appeals"]
     assert [app["reconsideration"][c].value for c in ("upheld", "corrected", "other", "pending", "total")] == [1, 1, 0, 0, 3]
     assert [f.where.get("row") for f in report.findings if f.code == "T4_SUM"] == ["reconsideration"]
+
+
+def test_the_previous_year_confirms_an_ambiguous_table2_row():
+    from xxgk import checks
+
+    def lined(text, year):  # title on a line of its own, so the agency is found
+        return text.replace("2023", str(year)).replace("年度报告", "年度报告\n", 1).encode()
+
+    prev = parse_bytes(lined(fixture().replace("77132470", "00525"), 2022), "2022.txt")
+    cur = parse_bytes(lined(fixture(), 2023), "2023.txt")
+    assert prev.tables["active"]["normative_documents"]["in_force"].value == 525
+    assert cur.tables["active"]["normative_documents"]["in_force"].status == "ambiguous"
+    checks.run_corpus([prev, cur], list(checks.RULES.values()))
+    # of the 21 splits of 77132470 only 77|132|470 continues 525 + 77 − 132 = 470
+    row = cur.tables["active"]["normative_documents"]
+    assert [row[c].value for c in ("issued", "repealed", "in_force")] == [77, 132, 470]
+    assert row["in_force"].status == "split"
+    assert not [f for f in cur.findings if f.code == "CELL_AMBIGUOUS"]
+    assert any(f.code == "CELL_SPLIT" and "2022年上年现行有效件数" in f.message for f in cur.findings)
+    assert not [f for f in cur.findings if f.code == "IN_FORCE_DISCONTINUITY"]
