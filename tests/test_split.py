@@ -290,3 +290,36 @@ def test_the_previous_year_confirms_an_ambiguous_table2_row():
     assert not [f for f in cur.findings if f.code == "CELL_AMBIGUOUS"]
     assert any(f.code == "CELL_SPLIT" and "2022年上年现行有效件数" in f.message for f in cur.findings)
     assert not [f for f in cur.findings if f.code == "IN_FORCE_DISCONTINUITY"]
+
+
+def test_2019_template_annotated_labels_signed_changes_and_money():
+    rows = [r for r in ROWS_2021 if not r[0].startswith(("（六）", "2.申请人", "3.其他"))]
+    at = rows.index(("（七）总计", "761000077"))
+    rows.insert(at, ("（六）其他处理", "0000000"))
+    text = (
+        "柳溪县望川镇人民政府2020年政府信息公开工作年度报告本报告中所列数据的统计期限自2020年1月1日起至2020年12月31日止。"
+        "一、总体情况本年度共收到政府信息公开申请81件。二、主动公开政府信息情况第二十条第（一）项信息内容本年新制作数量本年新公开数量对外公开总数量"
+        "规章000规范性文件（指本机关印发的有正式文号的文件）333第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量"
+        "行政许可12+315其他对外管理服务事项5-20第二十条第（六）项信息内容上一年项目数量本年增/减处理决定数量行政处罚000行政强制000"
+        "第二十条第（八）项信息内容上一年项目数量本年增/减行政事业性收费7-2第二十条第（九）项信息内容采购项目数量采购总金额政府集中采购3125.5"
+        "三、收到和处理政府信息公开申请情况申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"
+        + "".join(label + run for label, run in rows)
+        + "四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉"
+        "结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计000000000000000五、存在的主要问题及改进情况无。"
+        "六、其他需要报告的事项无。"
+    )
+    report = parse_bytes(text.encode(), "x.txt")
+    assert report.template == "2019"
+    act = report.tables["active"]
+    assert [act["normative_documents"][c].value for c in ("new_made", "new_published", "total_published")] == [3, 3, 3]
+    assert [act["fees"][c].value for c in ("previous_items", "change")] == [7, -2]
+    assert act["licensing"]["previous_items"].value == 12 and act["licensing"]["change"].value is None
+    assert act["other_services"]["previous_items"].value == 5  # 5|—|20 or 5|-2|0: the rest left open
+    assert act["procurement"]["amount_yuan"].value is None
+    amb = {f.where["row"]: f.where["alternatives"] for f in report.findings if f.code == "CELL_AMBIGUOUS"}
+    assert sorted(amb["licensing"]) == [[12, 3, 15], [12, 31, 5]]
+    assert sorted(amb["other_services"], key=str) == [[5, -2, 0], [5, None, 20]]
+    req = report.tables["requests"]
+    assert [req["other"][c].value for c in ("natural_person", "total")] == [0, 0]
+    assert [req["total_processed"][c].value for c in ("natural_person", "total")] == [76, 77]
+    assert all(v.value == 0 for cols in report.tables["appeals"].values() for v in cols.values())
