@@ -97,9 +97,12 @@ def test_traditional_and_fullwidth_and_spaces_split_the_same():
     import opencc
 
     text = opencc.OpenCC("s2t").convert(fixture()).replace("801000081", "８０１００００８１").replace("761000077", "76 1 0 0 0 0 77")
+    text = text.replace("1000001", "1 0 0 0 0 0")  # 重复申请: printed apart with a cell lost — flagged, never split further
     report = parse_bytes(text.encode("utf-8"), "x.txt")
     assert report.tables["requests"]["new_received"]["natural_person"].value == 80
     assert report.tables["requests"]["total_processed"]["total"].value == 77
+    assert report.tables["requests"]["rejected_duplicate"]["natural_person"].value is None
+    assert any(f.code == "CELL_AMBIGUOUS" and f.where["row"] == "rejected_duplicate" for f in report.findings)
 
 
 def test_inconsistent_table_decides_nothing_it_cannot_prove():
@@ -138,11 +141,13 @@ def test_splits_respect_leading_zeros_money_and_white_space():
     assert splits("12.5", (), fees) == [(__import__("decimal").Decimal("12.5"),)]
     docs, _ = shape_of(tpl.table("active"), ("regulations",))
     assert splits("1.5", (), docs) == []  # no decimals in a count
-    assert splits("123", (1,), docs) == [(1, 2, 3)]
+    assert splits("123", (1, 2), docs) == [(1, 2, 3)]
+    assert splits("512", (1,), docs) == []  # 5 12 printed apart: a cell was lost, 5|1|2 would be a guess
     assert sorted(splits("1203", (), docs)) == [(1, 20, 3), (12, 0, 3)]
     assert sorted(splits("1/3", (), docs)) == [(1, None, 3)]
-    # white space is a cell boundary: 12 03 is 12|0|3 (never 1|2|03: a leading zero)
-    assert row_alternatives("2021", "active", "regulations", "12 03") == [{"issued": 12, "repealed": 0, "in_force": 3}]
+    assert row_alternatives("2021", "active", "regulations", "12 0 3") == [{"issued": 12, "repealed": 0, "in_force": 3}]
+    assert row_alternatives("2021", "active", "regulations", "1203") == [
+        {"issued": 1, "repealed": 20, "in_force": 3}, {"issued": 12, "repealed": 0, "in_force": 3}]
 
 
 def test_hostile_runs_stay_bounded_and_flagged():
@@ -323,3 +328,19 @@ def test_2019_template_annotated_labels_signed_changes_and_money():
     assert [req["other"][c].value for c in ("natural_person", "total")] == [0, 0]
     assert [req["total_processed"][c].value for c in ("natural_person", "total")] == [76, 77]
     assert all(v.value == 0 for cols in report.tables["appeals"].values() for v in cols.values())
+
+
+def test_a_row_the_table_reader_could_not_place_is_split_when_run_together():
+    rep = random_report(random.Random(4), "2021", realistic=True)
+    lines = []
+    for line in write(rep, "tsv", random.Random(4), blank="/").split("\n"):
+        if line.startswith(("行政规范性文件", "一、本年新收")):
+            cells = line.split("\t")
+            line = "\t".join([c for c in cells if not c.isdigit()] + ["".join(c for c in cells if c.isdigit())])
+        lines.append(line)
+    report = parse_bytes("\n".join(lines).encode(), "x.txt")
+    for table, row in (("active", "normative_documents"), ("requests", "new_received")):
+        got = {c: v.value for c, v in report.tables[table][row].items()}
+        assert got == rep.values[table][row]
+        assert {v.status for v in report.tables[table][row].values()} == {"split"}
+    assert not [f for f in report.findings if f.code == "ROW_UNPLACED"]

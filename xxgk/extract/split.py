@@ -6,8 +6,9 @@ decided only when every consistent split agrees on it.
 What a split must satisfy:
 
 * the row's cell count; no leading zeros (except ``0``); a decimal point only in a money column,
-  a sign only in a signed one; ``/``, ``—``, ``-`` are blank cells; white space inside the run is a
-  cell boundary; at most `MAX_CELL` characters per cell;
+  a sign only in a signed one; ``/``, ``—``, ``-``, ``无`` are blank cells; at most `MAX_CELL`
+  characters per cell; a run broken by white space must be broken into exactly its cells (cells
+  printed apart but too few were lost, not joined: never split further);
 * the row identities (Table 3: ``total`` = the six applicant columns; Table 4: each block's
   ``total`` = its four outcomes) — enumerated per row (`splits`);
 * the column identities of Table 3 (balance, result sum) tying every row together — solved for
@@ -276,6 +277,8 @@ def splits(text: str, breaks: tuple[int, ...], shape: Shape, nodes: int = ROW_NO
     n, size = len(shape.kinds), len(text)
     if size < n or size > n * MAX_CELL:
         return []
+    if breaks and len(breaks) + 1 != n:
+        return []  # separated by white space, but not into its cells: cells were lost, not joined
     brk = set(breaks)
     sums = dict(shape.sums)
     out: list[tuple] = []
@@ -584,14 +587,19 @@ def apply(doc, tpl: Template, report) -> None:
     """Fill the cells the reader could not find from run-together digits, where they are
     decided; flag the rest.  Does nothing when every row was found (the usual case)."""
     wanted: set[tuple[str, str]] = set()
+    unplaced: set[tuple[str, str]] = set()  # rows a table reader found but could not place (ROW_UNPLACED)
     for table in tpl.tables:
         cells = report.tables[table.key]
-        missing = [r.id for r in table.rows if all(v.status == "missing" for v in cells[r.id].values())]
+        missing = [r.id for r in table.rows if all(v.status in ("missing", "unplaced") for v in cells[r.id].values())]
+        stuck = {r for r in missing if all(v.status == "unplaced" for v in cells[r].values())}
         if table.key == "appeals":
             if len(missing) == len(table.rows):
                 wanted.add(("appeals", "*"))
+                if stuck:
+                    unplaced.add(("appeals", "*"))
         else:
             wanted.update((table.key, r) for r in missing)
+            unplaced.update((table.key, r) for r in stuck)
     if not wanted:
         return
     runs = find_runs(doc.lines, tpl, wanted)
@@ -601,9 +609,14 @@ def apply(doc, tpl: Template, report) -> None:
     for run in runs:
         by_table.setdefault(run.table, []).append(run)
     for key, table_runs in by_table.items():
-        if key != "appeals" and len(table_runs) < 2:
+        keys = {(key, "*" if key == "appeals" else run.rows[0]) for run in table_runs}
+        if key != "appeals" and len(table_runs) < 2 and not keys & unplaced:
             continue  # one label followed by digits is more likely prose than a run-together table
         _solve_table(tpl.table(key), table_runs, report)
+        # a row the table reader could not place, split here: its CELL_* findings replace ROW_UNPLACED
+        done = {r for run in table_runs for r in run.rows}
+        report.notes = [n for n in report.notes
+                        if not (n[0] == "ROW_UNPLACED" and n[2].get("table") == key and (n[2].get("row") in done or n[2].get("row") is None))]
 
 
 def _vars(table: Table, runs: list[Run], report) -> list[_Var]:
@@ -628,7 +641,7 @@ def _vars(table: Table, runs: list[Run], report) -> list[_Var]:
 
 
 def _instances(table: Table, vars_: list[_Var]) -> list[Instance]:
-    where = {s: (k, v.index[s]) for k, v in enumerate(vars_) if v.cands is not None for s in v.slots}
+    where = {s: (k, v.index[s]) for k, v in enumerate(vars_) if v.cands for s in v.slots}
     out = []
     for ident in table.identities:
         if ident.axis != "column":
@@ -650,7 +663,7 @@ def _instances(table: Table, vars_: list[_Var]) -> list[Instance]:
 
 def _claims(table: Table, vars_: list[_Var], report) -> list[Instance]:
     """The prose's restatements of this table's cells, as confirming instances."""
-    where = {s: (k, v.index[s]) for k, v in enumerate(vars_) if v.cands is not None for s in v.slots}
+    where = {s: (k, v.index[s]) for k, v in enumerate(vars_) if v.cands for s in v.slots}
     out = []
     for claim in getattr(report, "claims", ()) or ():
         if not claim.cells or any(t != table.key for t, _, _ in claim.cells):
@@ -675,7 +688,9 @@ def _solve_table(table: Table, runs: list[Run], report) -> None:
     from ..report import Value
 
     vars_ = _vars(table, runs, report)
-    doms = {k: v.cands for k, v in enumerate(vars_) if v.cands is not None}
+    # a run with no split at all (unreadable, or its own row does not add up) ties nothing: left
+    # out of the identities rather than making the whole table inconsistent
+    doms = {k: v.cands for k, v in enumerate(vars_) if v.cands}
     base = _instances(table, vars_)
     budget = _Budget(TABLE_NODES, TABLE_SECONDS)
     usable = _usable(base, doms)
