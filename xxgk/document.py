@@ -63,6 +63,10 @@ class Document:
     warnings: list[str] = field(default_factory=list)  # reader-level remarks, e.g. OCR quality
     # reader remarks the checks turn into findings: (code, Chinese message, where), like Report.notes
     notes: list[tuple[str, str, dict]] = field(default_factory=list)
+    # where the metadata may also be stated outside the text: the page's <title> (HTML) and the
+    # input's file name; the extractor takes the agency and year from them when the text is silent
+    page_title: str | None = None
+    name: str | None = None
 
     @property
     def text(self) -> str:

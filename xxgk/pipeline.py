@@ -15,6 +15,7 @@ from .report import Report, Source
 def parse_bytes(data: bytes, name: str = "", *, path: str | None = None, rules=None) -> Report:
     """Read, extract and check one report.  Raises ReadError when the input cannot be read."""
     doc: Document = read_bytes(data, name)
+    doc.name = doc.name or name or (Path(path).name if path else None)
     report = extract(doc)
     report.source = Source(
         path=path,

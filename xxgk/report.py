@@ -121,6 +121,14 @@ class Meta:
     body_years: frozenset[int] = frozenset()  # every year the opening prose names
     period: str | None = None  # the statistical-period sentence, as found
     title_line: int | None = None
+    period_line: int | None = None
+    # provenance of the agency and the year: which source stated them (title, compiled, opening,
+    # page_title, file_name, e_version, contact, publisher / title, period, page_title, file_name,
+    # body) and on which line of the document (None for the page title and the file name)
+    agency_source: str | None = None
+    agency_line: int | None = None
+    year_source: str | None = None
+    year_line: int | None = None
 
 
 @dataclass

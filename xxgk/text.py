@@ -23,11 +23,46 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+# a character class scans a long text several times faster than a set test per character
+_TRADITIONAL_RX = re.compile("[" + "".join(sorted(_TRADITIONAL_MARKERS)) + "]")
+
+
 def looks_traditional(text: str) -> bool:
-    return not _TRADITIONAL_MARKERS.isdisjoint(text)
+    return _TRADITIONAL_RX.search(text) is not None
+
+
+# Pinyin annotations some Traditional mirrors print after every character: 機(jī)關(guān).  An
+# annotation is a parenthesised run of Latin letters right after a CJK character; it is taken as
+# pinyin only in text that has tone-marked letters at all (so 长度(km) in plain text stays), and a
+# toneless one only when it is a syllable's shape (de, ma).  Real parentheses — （一）,
+# (单位:万元), (区分处理的…) — hold no Latin letters and are never touched.
+_TONE_MARKS = frozenset("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜǹńňḿ\u0300\u0301\u030c\u0304")
+_PINYIN_NOTE = re.compile(
+    r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[(（]\s?"
+    r"([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüǹńňḿ\u0300\u0301\u030c\u0304]{1,8})\s?[)）]"
+)
+_SYLLABLE = re.compile(r"^(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?[aeiouüv][a-zü]{0,4}$")
+
+
+def _pinyin_note(m: re.Match) -> str:
+    body = m.group(1)
+    if not _TONE_MARKS.isdisjoint(body) or _SYLLABLE.match(body.lower()):
+        return ""
+    return m.group(0)
+
+
+_TONE_RX = re.compile("[" + "".join(sorted(_TONE_MARKS)) + "]")
+
+
+def strip_pinyin(text: str) -> str:
+    """Remove pinyin annotations (機(jī)關(guān) → 機關); text without tone marks comes back as is."""
+    if _TONE_RX.search(text) is None:
+        return text
+    return _PINYIN_NOTE.sub(_pinyin_note, text)
 
 
 def to_simplified(text: str) -> str:
+    text = strip_pinyin(text)
     return _t2s().convert(text) if looks_traditional(text) else text
 
 
@@ -35,10 +70,16 @@ _SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans("", "", "“”„‟\"'‘’「」『』`")
 
 
+_FOLD_DROP = re.compile(r"[\s“”„‟\"'‘’「」『』`]+")  # white space and the quotes of _QUOTES, in one pass
+_normalize = unicodedata.normalize
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """The form labels are matched in: NFKC (full-width → ASCII), no white space, no quotes."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text)).translate(_QUOTES)
+    if not text.isascii():  # ASCII is its own NFKC form
+        text = _normalize("NFKC", text)
+    return _FOLD_DROP.sub("", text)
 
 
 _CN_NUM = "一二三四五六七八九十"
@@ -118,6 +159,8 @@ _TEXT = CellValue("text")
 
 @lru_cache(maxsize=65536)
 def cell_value(text: str) -> CellValue:
+    if text.isascii() and text.isdigit():  # the common cell: plain digits
+        return CellValue("number", int(text))
     s = fold(text)
     if s in BLANK_MARKS:
         return _BLANK

@@ -32,9 +32,7 @@ def _identity(report: Report, code: str):
                     bad = _message(names, left, right, f"{table.name} {col.label}列")
                     yield finding(code, bad, table=table.key, column=col.id, rows=list(ident.left + ident.right))
             else:
-                for row in table.rows:
-                    if not (set(ident.left) | set(ident.right)) <= set(row.columns):
-                        continue
+                for row in _rows_of(table, ident):
                     left = [cells[row.id][c].value for c in ident.left]
                     right = [cells[row.id][c].value for c in ident.right]
                     if _holds(left, right):
@@ -48,6 +46,21 @@ def _identity(report: Report, code: str):
     for name, where in skipped.items():
         shown = "、".join(where[:6]) + (f"等{len(where)}处" if len(where) > 6 else "")
         yield finding("NOT_EVALUATED", f"{name}{shown}因有空格，未能核对{code}（{_DESC[code]}）", rule=code)
+
+
+_ROWS_OF: dict[tuple[int, int], tuple] = {}
+
+
+def _rows_of(table, ident) -> list:
+    """The rows a row-wise identity applies to (those with every column it names), worked out
+    once per template table.  The cache keeps the table and identity alive, so their ids are
+    never reused for other objects."""
+    key = (id(table), id(ident))
+    hit = _ROWS_OF.get(key)
+    if hit is None:
+        need = set(ident.left) | set(ident.right)
+        hit = _ROWS_OF[key] = (table, ident, [row for row in table.rows if need <= set(row.columns)])
+    return hit[2]
 
 
 def _holds(left: list, right: list) -> bool:
@@ -118,21 +131,31 @@ def _values(report: Report):
 
 @rule("NEGATIVE_VALUE", Severity.ERROR, "计数为负数（2019年模板的“本年增/减”列除外）")
 def negative_value(report: Report):
-    for table, row, c, v in _values(report):
-        if v.value < 0 and table.column(c).kind is not Kind.SIGNED:
-            yield finding(
-                "NEGATIVE_VALUE",
-                f"{table.name}「{row.name}」{table.column(c).label}为负数{v.value}",
-                table=table.key, row=row.id, column=c, line=v.line,
-            )
+    for table in report.spec.tables:
+        cells = report.tables[table.key]
+        for row in table.rows:
+            for c, v in cells[row.id].items():
+                x = v.value
+                if x is not None and x < 0 and table.column(c).kind is not Kind.SIGNED:
+                    yield finding(
+                        "NEGATIVE_VALUE",
+                        f"{table.name}「{row.name}」{table.column(c).label}为负数{v.value}",
+                        table=table.key, row=row.id, column=c, line=v.line,
+                    )
 
 
 @rule("NON_INTEGER", Severity.ERROR, "件数、数量等计数出现小数")
 def non_integer(report: Report):
-    for table, row, c, v in _values(report):
-        if isinstance(v.value, Decimal) and v.value != v.value.to_integral_value() and table.column(c).kind is not Kind.MONEY:
-            yield finding(
-                "NON_INTEGER",
-                f"{table.name}「{row.name}」{table.column(c).label}应为整数，却是{v.value}",
-                table=table.key, row=row.id, column=c, line=v.line,
-            )
+    for table in report.spec.tables:
+        cells = report.tables[table.key]
+        for row in table.rows:
+            for c, v in cells[row.id].items():
+                x = v.value
+                if type(x) is int or x is None:  # the common case
+                    continue
+                if isinstance(x, Decimal) and x != x.to_integral_value() and table.column(c).kind is not Kind.MONEY:
+                    yield finding(
+                        "NON_INTEGER",
+                        f"{table.name}「{row.name}」{table.column(c).label}应为整数，却是{v.value}",
+                        table=table.key, row=row.id, column=c, line=v.line,
+                    )

@@ -58,6 +58,11 @@ def decode_lossy(report: Report):
     yield from notes(report, "DECODE_LOSSY")
 
 
+@rule("CELL_CUT_OFF", Severity.WARNING, "文档在表格中途结束，最后一个数可能不完整，已留空", group="reader")
+def cell_cut_off(report: Report):
+    yield from notes(report, "CELL_CUT_OFF")
+
+
 @rule("ROW_UNPLACED", Severity.WARNING, "一行读到的数字个数与列数不符，无法确定各数所在的列，已留空", group="reader")
 def row_unplaced(report: Report):
     yield from notes(report, "ROW_UNPLACED")

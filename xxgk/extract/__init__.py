@@ -6,6 +6,7 @@ from ..document import Document
 from ..report import Report
 from ..template import TEMPLATES, Template, for_year
 from ..text import fold
+from .cutoff import distrust_cut_token
 from .meta import find_meta
 from .narrative import claims
 from .sections import find_sections
@@ -44,6 +45,7 @@ def extract(doc: Document) -> Report:
     report.notes.extend(doc.notes)
     report.notes.extend(read.notes)
     settle(report, tpl)  # OCR numbers read with low confidence
+    distrust_cut_token(doc, report, tpl)  # a number cut by the end of an excerpt
     report.lines = [line.text for line in doc.lines]
     if any(line.page is not None for line in doc.lines):
         report.line_pages = [line.page for line in doc.lines]
@@ -69,11 +71,17 @@ def _prose(doc: Document, sections) -> list[tuple[int, str, int | None]]:
     heading_lines = {s.line for s in sections if not (s.lines and s.lines[0][0] == s.line)}
     out = []
     k, current = 0, None
+    nxt = starts[0][0] if starts else None  # the line where the next section starts
     for line in doc.lines:
-        while k < len(starts) and starts[k][0] <= line.no:
-            current = starts[k][1]
-            k += 1
-        if line.in_table or line.no in heading_lines or not line.text.strip():
+        no = line.no
+        if nxt is not None and no >= nxt:
+            while k < len(starts) and starts[k][0] <= no:
+                current = starts[k][1]
+                k += 1
+            nxt = starts[k][0] if k < len(starts) else None
+        if line.in_table or no in heading_lines:
             continue
-        out.append((line.no, line.text.strip(), current))
+        text = line.text.strip()
+        if text:
+            out.append((no, text, current))
     return out

@@ -31,6 +31,7 @@ _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９，", "01234567
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
 _TOPIC = re.compile("申请|公开|复议|诉讼|结转")
 _OTHER_MATTERS = ("热线", "12345", "留言", "信访", "公众号", "微博", "抖音", "来电", "来信", "来访", "投诉事项", "咨询", "工作群")
+_OTHER_RX = re.compile("|".join(_OTHER_MATTERS))
 
 
 def quantities(text: str) -> list[Quantity]:
@@ -53,10 +54,19 @@ class Pattern:
     regex: re.Pattern
     cells: tuple[tuple[str, str, str], ...] | str  # a tuple of cells, or a group name of the template
     zero: bool = False  # a negative statement: the number is 0
+    needle: str = ""  # a word every match contains (a cheap test before the regex)
 
 
 def _p(what, regex, cells, zero=False):
-    return Pattern(what, re.compile(regex), cells, zero)
+    return Pattern(what, re.compile(regex), cells, zero, _needle(regex))
+
+
+def _needle(regex: str) -> str:
+    """A word every match of `regex` contains, for the patterns below: a fixed word they name."""
+    for word in ("不予公开", "部分公开", "予以公开", "行政复议", "行政诉讼", "结转", "申请"):
+        if word in regex:
+            return word
+    return ""
 
 
 _REQ = r"(?:政府信息公开申请|信息公开申请|依申请公开(?:政府信息)?申请|申请公开政府信息|依申请公开)"
@@ -126,13 +136,15 @@ def claims(lines: list[tuple[int, str, int | None]], tpl: Template) -> tuple[lis
     sums: list[SumClaim] = []
     for no, section, sentence in sentences(lines):
         f = fold(sentence)
-        if any(w in f for w in _OTHER_MATTERS):
+        if _OTHER_RX.search(f):
             continue
         sums.extend(_sums(sentence, no, section))
         if not _TOPIC.search(f):
             continue  # every pattern names one of these words
         seen: list[tuple[int, int, object]] = []  # spans already read, per kind of statement
         for pat in PATTERNS:
+            if pat.needle and pat.needle not in f:
+                continue
             for m in pat.regex.finditer(f):
                 if any(a <= m.start() < b and what == pat.cells for a, b, what in seen):
                     continue

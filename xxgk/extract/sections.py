@@ -27,10 +27,12 @@ def _candidates(doc: Document, tpl: Template):
     out = []
     for idx, line in enumerate(doc.lines):
         text = line.text
-        if not text or len(text) > 3 * _MAX_HEADING:
+        if not text or len(text) > 3 * _MAX_HEADING or text.isdigit():  # a bare number is no heading
             continue
         f = fold(text)
         if not f or len(f) > _MAX_HEADING or f.endswith(("。", "；", ";", "，", ",")):
+            continue
+        if pattern.search(f) is None:  # the common case, decided before stripping the numbering
             continue
         core = strip_numbering(f)
         m = pattern.search(core)

@@ -264,6 +264,15 @@ def _page_title(root) -> str | None:
     return None
 
 
+def _full_title(root) -> str | None:
+    """The whole <title> text (site name included), for the metadata extractor."""
+    el = root.find(".//title")
+    if el is None:
+        return None
+    text = _clean(el.text_content())[:300]
+    return text or None
+
+
 @register("html")
 def read_html(data: bytes, name: str = "") -> Document:
     if lxml is None:
@@ -286,5 +295,6 @@ def read_html(data: bytes, name: str = "") -> Document:
     if not builder.lines:
         raise ReadError("网页中没有文字内容", "empty")
     doc = Document(lines=builder.lines, tables=builder.tables, format="html", encoding=encoding, layout="html")
+    doc.page_title = _full_title(root)
     lossy(doc, warnings)
     return doc

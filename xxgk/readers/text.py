@@ -32,6 +32,10 @@ _FURNITURE = re.compile(
 )
 
 
+# the first characters a furniture line can start with (a cheap test before the regex)
+_FURNITURE_FIRST = frozenset("打关分【字返[-—–第0123456789./t")
+
+
 def _kind(raw: str) -> str:
     """Classify one raw line: blank, tsv, pipe, tabcell, cell (short) or prose."""
     if not raw.strip():
@@ -59,14 +63,34 @@ def read_text(text: str, *, encoding: str | None = None) -> Document:
     raw_lines = text.split("\n")
     lines: list[Line] = []
     kinds: list[str] = []
-    for i, raw in enumerate(raw_lines):
+    furniture_first = _FURNITURE_FIRST
+    add_line, add_kind = lines.append, kinds.append
+    for i, raw in enumerate(raw_lines, 1):
         if raw.startswith("[bookmark:"):
             raw = re.sub(r"^\s*\[bookmark:[^\]]*\]\s*", "", raw)
-        kind = _kind(raw)
-        if kind == "cell" and len(raw) <= 80 and _FURNITURE.match(raw.strip()):
-            kind = "furniture"
-        lines.append(Line(i + 1, raw.rstrip(" \t\u3000") if kind != "tsv" else raw.rstrip()))
-        kinds.append(kind)
+        # _kind, inlined for the common kinds (this loop runs once per line of every report)
+        if raw[:1] == "\t" and raw.find("\t", 1) < 0:  # one leading tab: _kind's tab-cell case, inlined
+            kind = "tabcell" if raw[1:].strip() or raw.rstrip(" \u3000") == "\t" else "blank"
+        elif "\t" in raw or "|" in raw:
+            kind = _kind(raw)
+            if kind == "cell" and len(raw) <= 80:
+                stripped = raw.strip()
+                if stripped[0] in furniture_first and _FURNITURE.match(stripped):
+                    kind = "furniture"
+        else:
+            stripped = raw.strip()
+            if not stripped:
+                kind = "blank"
+            elif len(stripped) > 3 * _MAX_CELL or stripped.endswith(_SENTENCE_END):
+                kind = "prose"
+            elif len(stripped) <= _MAX_CELL or len(fold(stripped)) <= _MAX_CELL:
+                kind = "cell"
+                if len(raw) <= 80 and stripped[0] in furniture_first and _FURNITURE.match(stripped):
+                    kind = "furniture"
+            else:
+                kind = "prose"
+        add_line(Line(i, raw.rstrip(" \t\u3000") if kind != "tsv" else raw.rstrip()))
+        add_kind(kind)
 
     doc = Document(lines=lines, format="text", encoding=encoding)
     layouts: set[str] = set()
@@ -82,9 +106,11 @@ def read_text(text: str, *, encoding: str | None = None) -> Document:
             doc.tables.append(_tabcell_table(raw_lines, kinds, i, j))
             layouts.add("tab-cell")
         elif k == "cell":
-            j = _cell_run(raw_lines, kinds, i)
+            j, end = _cell_run(raw_lines, kinds, i)
             if j is None:
-                i += 1
+                # no run starting later inside this one can qualify either (it holds fewer
+                # cells and values): go on after it, not at the next line
+                i = max(end, i + 1)
                 continue
             doc.tables.append(_cell_table(raw_lines, kinds, i, j))
             layouts.add("cell-per-line")
@@ -126,7 +152,8 @@ def _delimited_table(raw: list[str], i: int, j: int, sep: str) -> Table:
             parts = body.split("|")
         else:
             parts = line.split("\t")
-        rows.append(Row([Cell(p.strip(), line=no + 1) for p in parts]))
+        ln = no + 1
+        rows.append(Row([Cell(p.strip(), ln) for p in parts]))
     return Table(rows, first_line=i + 1, last_line=j, padded=True)
 
 
@@ -179,8 +206,9 @@ def _tabcell_table(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
     return Table(rows, first_line=i + 1, last_line=j)
 
 
-def _cell_run(raw: list[str], kinds: list[str], i: int) -> int | None:
-    """A run of short lines that holds numbers is a table given one cell per line."""
+def _cell_run(raw: list[str], kinds: list[str], i: int) -> tuple[int | None, int]:
+    """A run of short lines that holds numbers is a table given one cell per line: (its end, or
+    None when the run is no table, and where the run of short lines ends)."""
     j = i
     last = i
     cells = values = 0
@@ -192,8 +220,8 @@ def _cell_run(raw: list[str], kinds: list[str], i: int) -> int | None:
                 values += 1
         j += 1
     if cells >= 6 and values >= 3:
-        return last + 1
-    return None
+        return last + 1, j
+    return None, j
 
 
 def _cell_table(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
