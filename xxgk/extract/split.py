@@ -603,6 +603,9 @@ def apply(doc, tpl: Template, report) -> None:
     if not wanted:
         return
     runs = find_runs(doc.lines, tpl, wanted)
+    # a row the table reader could not place is taken only when its digits are one run: cells
+    # printed apart but too few were lost (ROW_UNPLACED says so), not joined
+    runs = [r for r in runs if not (r.breaks and (r.table, "*" if r.table == "appeals" else r.rows[0]) in unplaced)]
     if not runs:
         return
     by_table: dict[str, list[Run]] = {}
