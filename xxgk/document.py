@@ -42,6 +42,9 @@ class Table:
     # on tabs or |: merged cells leave empty fields, lost cells leave none) — an empty field then
     # cannot be read as a blank by position alone
     padded: bool = False
+    # True when every slot of the printed grid is there, merged ones as empty cells (a web page
+    # turned into text with a `|` after every cell): an empty cell is a blank or a merge by position
+    slotted: bool = False
 
 
 @dataclass(slots=True)

@@ -40,10 +40,13 @@ class Value:
     cell: tuple[int, int, int] | None = None  # (document table, row, cell) indices, 0-based
     confidence: float | None = None
     bbox: tuple[float, float, float, float] | None = None  # cell box on its page (PDF points / image pixels scaled to points)
+    # how the reader decided the value when it was not simply the cell under its header, e.g.
+    # "position" (an empty slot of the printed grid), "sum" (sub-rows added), "unit" (converted)
+    how: str | None = None
 
     def provenance(self) -> dict[str, Any]:
         out: dict[str, Any] = {"status": self.status}
-        for key in ("raw", "line", "page", "confidence"):
+        for key in ("raw", "line", "page", "confidence", "how"):
             v = getattr(self, key)
             if v is not None:
                 out[key] = round(v, 4) if key == "confidence" else v
@@ -245,7 +248,7 @@ def from_json(data: dict[str, Any]) -> "Report":
                 p = prov.get(f"{key}.{row}.{col}", {})
                 val = Decimal(str(v)) if isinstance(v, float) else v
                 status = p.get("status") or ("read" if v is not None else "blank")
-                rep.tables[key][row][col] = Value(val, status, p.get("raw"), p.get("line"), p.get("page"))
+                rep.tables[key][row][col] = Value(val, status, p.get("raw"), p.get("line"), p.get("page"), how=p.get("how"))
         if data.get(key):
             rep.found_tables.add(key)
     for f in data.get("findings") or []:

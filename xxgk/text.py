@@ -165,6 +165,12 @@ def cell_value(text: str) -> CellValue:
     if s in BLANK_MARKS:
         return _BLANK
     s = _UNIT_SUFFIX.sub("", s) if len(s) > 1 else s
+    if s.startswith("--") and s[2:3].isdigit():
+        s = s[1:]  # "--253": a minus sign typed twice
+    elif s[:1] in "增减" and len(s) > 1:
+        rest = s[2:] if s[1:2] in "加少" else s[1:]
+        if rest[:1].isdigit():
+            s = ("-" if s[0] == "减" else "") + rest  # 本年增/减 written as 减4, 增加3
     m = _NUMBER.match(s)
     if not m:
         return _TEXT

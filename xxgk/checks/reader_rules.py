@@ -92,3 +92,28 @@ def notes(report: Report, code: str):
 
 
 _CN = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六"}
+
+
+@rule("ROW_CUT", Severity.WARNING, "文档在表格某行中断，只读到该行前几格，其余缺失", group="reader")
+def row_cut(report: Report):
+    yield from notes(report, "ROW_CUT")
+
+
+@rule("SUBROWS_SUMMED", Severity.INFO, "某行未单列数字而分列子项，已按子项逐列相加", group="reader")
+def subrows_summed(report: Report):
+    yield from notes(report, "SUBROWS_SUMMED")
+
+
+@rule("UNIT_CONVERTED", Severity.INFO, "金额单元格或表头注明的单位与模板不同，已折合为模板单位", group="reader")
+def unit_converted(report: Report):
+    yield from notes(report, "UNIT_CONVERTED")
+
+
+@rule("UNIT_INFERRED", Severity.WARNING, "金额未注明单位且按模板单位数额过大，已推定单位并折合，请核实", group="reader")
+def unit_inferred(report: Report):
+    yield from notes(report, "UNIT_INFERRED")
+
+
+@rule("ROWS_BY_ORDER", Severity.INFO, "分组下各行名称缺失，数字按表格固定行序读入", group="reader")
+def rows_by_order(report: Report):
+    yield from notes(report, "ROWS_BY_ORDER")

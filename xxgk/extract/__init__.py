@@ -37,7 +37,7 @@ def extract(doc: Document) -> Report:
     sections = find_sections(doc, probe)
     meta = find_meta(doc, sections)
     tpl = detected or for_year(meta.year)
-    read = read_tables(doc, tpl)
+    read = read_tables(doc, tpl, sections)
     report = Report(template=tpl.id, template_detected=detected is not None, tables=read.values)
     report.found_tables = read.found
     report.meta = meta

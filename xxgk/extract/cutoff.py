@@ -93,6 +93,8 @@ def distrust_cut_token(doc: Document, report: Report, tpl: Template) -> None:
         instances = list(_instances(table))
         cut = []
         for row, col, v in hit:
+            if v.how == "cut" and v.cell != pos:
+                continue  # the table reader placed the row's cells before the cut by order (ROW_CUT)
             if v.cell is not None and v.cell[:2] == pos[:2] and v.cell[2] > pos[2]:
                 # an empty slot after the last text: the cut may have eaten its number
                 if v.status == "blank":
@@ -100,7 +102,7 @@ def distrust_cut_token(doc: Document, report: Report, tpl: Template) -> None:
                 continue
             if v.value is not None and v.status != "inferred" and _confirmed(cells, (row, col), instances, v.value):
                 continue  # the identities confirm the number as read
-            if not whole_row and v.status in ("read", "blank") and v.cell == pos:
+            if (not whole_row or v.how == "cut") and v.status in ("read", "blank") and v.cell == pos:
                 if token_whole:
                     continue  # the page broke after the whole line
                 if v.value == 0 and v.raw.strip() == "0" and table.column(col).kind is not Kind.MONEY:

@@ -9,7 +9,6 @@ surviving placements give the same numbers; otherwise its cells stay unknown and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from ..document import Cell
@@ -19,15 +18,19 @@ from ..text import CellValue
 Number = int | Decimal
 
 
-@dataclass(slots=True)
 class Token:
-    value: CellValue
-    cell: Cell
-    pos: tuple[int, int, int]  # (document table, row, cell)
+    """One value cell of the stream: a number, a blank mark or an empty slot, and where it is."""
 
-    @property
-    def is_number(self) -> bool:
-        return self.value.kind == "number"
+    __slots__ = ("value", "cell", "pos", "is_number")
+
+    def __init__(self, value: CellValue, cell: Cell, pos: tuple[int, int, int]):
+        self.value = value
+        self.cell = cell
+        self.pos = pos  # (document table, row, cell)
+        self.is_number = value.kind == "number"
+
+    def __repr__(self) -> str:
+        return f"Token({self.value!r}, {self.cell.text!r}, {self.pos})"
 
 
 def direct(tokens: list[Token], n: int) -> list[Token] | None:

@@ -1,19 +1,53 @@
-"""Read Tables 2, 3 and 4 out of the document's tables into the canonical cells."""
+"""Read Tables 2, 3 and 4 out of the document into the canonical cells.
+
+One reader for every linearisation of a table.  Whatever the input reader produced — rows of
+cells from Word or HTML, text rows split on tabs or ``|``, a cell a line, a stream of cells
+closed by ``|`` with ``||`` where merged cells were, a label on one line and its numbers on the
+next — the cells are read as one stream of tokens in document order: row labels, column
+headers, other text, numbers, blank marks and empty slots (see `stream`).  Each row label opens
+a run of the value tokens that follow it; the run is then aligned to the row's place in the
+printed form (`align`):
+
+1. *grid*: the run holds exactly the slots the printed row has after its label — value slots
+   and the empty slots merged cells leave — so every slot is known by position, an empty value
+   slot is a blank (provenance ``how: "position"``);
+2. *direct*: exactly as many cells, or numbers, as the row has columns (placement.direct);
+3. *header*: a short row read by the column positions of its table's header;
+4. *identities*: one number too few or too many — every placement is tried and the accounting
+   identities keep the one that holds (CELL_INFERRED), or none (ROW_UNPLACED);
+5. *cut*: the document stops inside the row — the numbers before the cut are placed in order,
+   the rest stay missing (ROW_CUT).
+
+Table 4 is read by position: the run of numbers after its header, or — its header lost — the
+first run of numbers after section 四's heading.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
 
-from ..document import Document
+from ..document import Cell, Document
+from ..form import grids
 from ..report import Value
-from ..template import Table, Template
-from ..text import cell_value, fold
-from .labels import label_index
+from ..template import Table, Template, get
+from ..text import cell_value, fold, strip_numbering
+from .labels import header_index, label_index
 from .placement import Slot, Token, alternatives, direct, resolve
 from .settle import LOW_CONFIDENCE
 
 # Table 4 header words: text cells between the "行政复议" anchor and the numbers
 _T4_HEADER = ("行政复议", "行政诉讼", "维持", "纠正", "结果", "审结", "总计", "合计", "起诉", "其他", "复议", "诉讼")
+_GROUP_MARK = "第二十条"  # the group headings of Table 2: they end a run and a list of sub-rows
+_CONTINUATION = 20  # folded characters: a longer unknown text after a label is not its second line
+_BARE_YUAN = 100_000  # a bare integer this large in a 万元 column is taken as yuan (UNIT_INFERRED)
+
+# Run-together digit runs (issue 12): a row whose cells came out as one joined digit run
+# (`行政许可 000`, `0000000`) reaches the pending step as a single number token.  The split solver
+# (xxgk/extract/split.py) plugs in here: SPLITTER(table, slots, token, known) returns the numbers
+# per slot (and may note findings itself) or None when the split is not certain.
+SPLITTER = None
 
 
 @dataclass
@@ -26,6 +60,13 @@ class Occurrence:
     width: int = 0  # number of cells in its document row
     padded: bool = False  # its document table may hold padding cells (see Table.padded)
     header: dict[str, int] | None = None  # column id → cell index of its header above, same table
+    slotted: bool = False  # the table is a stream of every printed slot (merged ones empty)
+    part_of: str | None = None  # a sub-row printed under this canonical row (Row.parts)
+    label: str = ""  # the label as printed
+    rows_known: bool = True
+    last: bool = False  # nothing but blank lines follows it in the document: it may be cut
+    doc_table: int = -1  # the document table its label sits in
+    readings: tuple | None = None  # (_readings cache) the run read against the printed row, two ways
 
 
 @dataclass
@@ -35,94 +76,471 @@ class TableRead:
     notes: list[tuple[str, str, dict]] = field(default_factory=list)
 
 
-def _cells(doc: Document):
-    """Every table cell in document order: (document table index, row index, cell index, cell)."""
+# ---- the printed form: what follows each row label -----------------------------------------
+
+@lru_cache(maxsize=None)
+def patterns(template_id: str) -> dict[tuple[str, str], tuple[int, int, str]]:
+    """(table, row) → (grid width, label column, slots after the label) of the printed form, the
+    slots written V (a value cell) or P (covered by a merged cell: empty in any linearisation)."""
+    tpl = get(template_id)
+    out = {}
+    for key, grid in grids(tpl, lambda t, r, c: None).items():
+        if key == "appeals":
+            continue
+        m = grid.matrix()
+        owners = grid.owners()
+        for ri, row in enumerate(m):
+            for ci, cell in enumerate(row):
+                if cell is None or cell.role != "label":
+                    continue
+                r = next((x for x in tpl.table(key).rows if x.label == cell.text), None)
+                if r is None:
+                    continue
+                slots = []
+                for c in range(ci + 1, grid.width):
+                    orow, ocol = owners[ri][c]
+                    owner = m[orow][ocol]
+                    slots.append("V" if (orow, ocol) == (ri, c) and owner is not None and owner.role == "value" else "P")
+                out[(key, r.id)] = (grid.width, ci, "".join(slots))
+    return out
+
+
+# ---- the token stream ----------------------------------------------------------------------
+
+def _label_before(doc: Document, table) -> Cell | None:
+    """A row label printed on its own line just before a table (label on one line, its numbers
+    on the next): the text reader leaves such a line out of the table."""
+    first = table.first_line
+    if not first or first < 2 or doc.format != "text":
+        return None
+    k = first - 2
+    while k >= 0 and not doc.lines[k].text.strip():
+        k -= 1
+    if k < 0 or doc.lines[k].in_table or first - 2 - k > 1:
+        return None
+    text = doc.lines[k].text.strip()
+    return Cell(text, line=doc.lines[k].no) if len(text) <= 60 else None
+
+
+_TEXT_VALUE = cell_value("文")  # the one CellValue every text cell shares
+
+
+class _Text:
+    """What a text cell is to the table reader, worked out once per distinct text."""
+
+    __slots__ = ("hit", "core", "header", "mark", "money", "group", "short", "review")
+
+    def __init__(self, template_id: str, text: str):
+        f = fold(text)
+        self.core = strip_numbering(f)
+        self.hit = label_index(template_id).match(text)
+        self.header = f in _any_header(template_id)
+        self.mark = _GROUP_MARK in f  # 第二十条第（五）项: ends a list of sub-rows
+        self.money = f if "元" in f else None
+        self.group = _groups(template_id).get(self.core)
+        self.short = len(f) <= _CONTINUATION
+        self.review = "复议" in f or "復議" in f  # Table 4's header starts at 行政复议
+
+
+@lru_cache(maxsize=None)
+def _any_header(template_id: str) -> frozenset[str]:
+    heads = header_index(template_id)
+    return frozenset(k for names in heads.exact.values() for k in names) | {"信息内容"}
+
+
+@lru_cache(maxsize=None)
+def _parts(template_id: str) -> dict[str, str]:
+    tpl = get(template_id)
+    return {fold(p): r.id for t in tpl.tables for r in t.rows for p in r.parts}
+
+
+_TEXTS: dict[tuple[str, str], _Text] = {}
+
+
+def _text(template_id: str, text: str) -> _Text:
+    key = (template_id, text)
+    t = _TEXTS.get(key)
+    if t is None:
+        if len(_TEXTS) > 65536:
+            _TEXTS.clear()
+        t = _TEXTS[key] = _Text(template_id, text)
+    return t
+
+
+def stream(doc: Document, tpl: Template, seen: dict | None = None) -> tuple[list[Occurrence], dict[tuple[str, str], str]]:
+    """The labelled rows of Tables 2 and 3, and the unit each money column's header states.
+    `seen["review"]` is set to the first document table naming 行政复议 (where Table 4 starts)."""
+    tid = tpl.id
+    heads = header_index(tid)
+    parts = _parts(tid)
+    parents = set(parts.values())
+    units: dict[tuple[str, str], str] = {}
+    out: list[Occurrence] = []
+    cur: Occurrence | None = None
+    parent: str | None = None  # the canonical row whose sub-rows may follow
+    parent_occ: Occurrence | None = None
+
+    def close():
+        nonlocal cur
+        if cur is not None:
+            out.append(cur)
+            cur = None
+
     for ti, table in enumerate(doc.tables):
-        for ri, row in enumerate(table.rows):
+        header: dict[str, dict[str, int]] = {key: {} for key in heads.exact}
+        parent = None  # sub-rows sit in their row's table
+        known = table.rows_known
+        slotted = table.slotted
+        padded = table.padded
+        rows = [(ri, row.cells) for ri, row in enumerate(table.rows)]
+        pre = _label_before(doc, table)
+        if pre is not None and _text(tid, pre.text).hit is not None:
+            rows.insert(0, (-1, [pre]))
+        for ri, cells in rows:
+            vals = [cell_value(c.text) for c in cells]
+            if known:
+                numbers = False
+                heading = False
+                for c, v in zip(cells, vals):
+                    if v.kind == "number":
+                        numbers = True
+                        break
+                    if v.kind == "text" and not heading and _text(tid, c.text).header:
+                        heading = True
+                if heading and not numbers and _note_header([c.text for c in cells], heads, header, units):
+                    if seen is not None and "review" not in seen and any(_text(tid, c.text).review for c in cells):
+                        seen["review"] = ti
+                    close()
+                    continue  # a header row (自然人 … 总计 / 信息内容 本年制发件数 …)
+            width = len(cells)
+            for ci, cell in enumerate(cells):
+                if cell.spanned:
+                    continue
+                v = vals[ci]
+                if v is not _TEXT_VALUE:
+                    if cur is not None:
+                        cur.tokens.append(Token(v, cell, (ti, ri, ci)))
+                    continue
+                text = cell.text
+                info = _text(tid, text)
+                if info.review and seen is not None and "review" not in seen:
+                    seen["review"] = ti
+                hit = part = None
+                if parent is not None and parts.get(info.core) == parent and not any(
+                    t.is_number for t in parent_occ.tokens
+                ):  # sub-rows printed in place of a row that has no numbers of its own
+                    hit, part = ("active", parent), parent
+                if hit is None:
+                    hit = info.hit
+                if hit is None and info.group is not None and (not known or slotted):
+                    close()  # a group label: its rows' own labels may be lost
+                    grp = info.group
+                    cur = Occurrence(grp[0], grp[1], [], cell.line, ci, width, padded, slotted=slotted,
+                                     label=text.strip(), rows_known=known, doc_table=ti)
+                    continue
+                if hit is not None:
+                    close()
+                    cur = Occurrence(hit[0], (hit[1],), [], cell.line, ci, width, padded,
+                                     slotted=slotted, part_of=part, label=text.strip(), rows_known=known,
+                                     doc_table=ti)
+                    if part is None:
+                        parent = hit[1] if hit[1] in parents else None
+                        parent_occ = cur
+                    if known:
+                        cur.header = dict(header[hit[0]])
+                    continue
+                if info.mark:
+                    parent = None
+                if info.money is not None:
+                    _note_unit(info.money, heads, units)
+                if cur is not None and not known and not cur.tokens and info.short and not info.header and not info.mark:
+                    continue  # the label's second line (a narrow cell wrapped)
+                close()
+            if known and cur is not None and (cur.tokens or sum(1 for c in cells if c.text.strip()) > 3):
+                close()  # the row ended; a label ending a row of labels takes the next row's numbers
+        close()
+    if out:
+        last = out[-1]
+        tail = [t for t in last.tokens if t.cell.text.strip()]
+        end = tail[-1].cell.line if tail else last.line
+        if end is not None and all(not line.text.strip() for line in doc.lines[end:]):
+            last.last = True
+    return out, units
+
+
+@lru_cache(maxsize=None)
+def _groups(template_id: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Folded label of a printed group whose members are rows (（三）不予公开 …) → (table, its rows)."""
+    tpl = get(template_id)
+    out = {}
+    for table in tpl.tables:
+        for g in table.groups:
+            rows = tuple(r.id for r in table.rows if r.group == g.id)
+            if len(rows) > 1 and table.key == "requests":
+                for k in g.keys:
+                    out[fold(k)] = (table.key, rows)
+    return out
+
+
+_HEADER_ROWS: dict[tuple, tuple] = {}
+
+
+def _note_header(texts: list[str], heads, header: dict[str, dict[str, int]], units) -> bool:
+    """If the row is a header row (two or more column headers of a table), remember where each
+    column's header sits — the latest header row wins — and say so."""
+    key = (id(heads), tuple(texts))
+    hit = _HEADER_ROWS.get(key)
+    if hit is None:
+        if len(_HEADER_ROWS) > 4096:
+            _HEADER_ROWS.clear()
+        info = any(fold(t) == "信息内容" for t in texts)
+        found_by = {}
+        for table in heads.exact:
+            found = heads.columns(table, texts)
+            if len(found) >= 2 or (found and info):
+                found_by[table] = found
+        money: dict = {}
+        if found_by:
+            for t in texts:
+                if "元" in t:
+                    _note_unit(fold(t), heads, money)
+        hit = _HEADER_ROWS[key] = (found_by, money)
+    found_by, money = hit
+    for table, found in found_by.items():
+        header[table].update(found)
+    units.update(money)
+    return bool(found_by)
+
+
+def _note_unit(f: str, heads, units) -> None:
+    """A money column's header that states its unit: 采购总金额（万元）, 本年收费金额（单位：元）."""
+    for key, col, keys in heads.money:
+        if any(k in f for k in keys):
+            units[(key, col)] = "万元" if "万元" in f else "元"
+
+
+# ---- Table 4 -------------------------------------------------------------------------------
+
+def _cells(doc: Document, start_table: int = 0):
+    """Every table cell in document order: (document table index, row index, cell index, cell)."""
+    for ti in range(start_table, len(doc.tables)):
+        for ri, row in enumerate(doc.tables[ti].rows):
             for ci, cell in enumerate(row.cells):
                 yield ti, ri, ci, cell
 
 
-def _header_keys(tpl: Template) -> dict[str, dict[str, str]]:
-    """table key → folded header text → column id, for the tables read by row labels."""
-    out: dict[str, dict[str, str]] = {}
-    for table in tpl.tables:
-        if table.key == "appeals":
+_APPEAL_ROWS = ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
+
+
+def _appeals_occurrence(doc: Document, sections=None, first: int | None = -1) -> Occurrence | None:
+    """Table 4: the run of numbers that follows its header (anchored at 行政复议 … 维持/审结),
+    or, its header lost, the first run of numbers after section 四's heading."""
+    if first == -1:
+        first = next((ti for ti, t in enumerate(doc.tables) if any(
+            "复议" in c.text or "復議" in c.text for r in t.rows for c in r.cells)), None)
+    if first is None:
+        return _headerless_appeals(doc, list(_cells(doc)), sections)
+    cells = list(_cells(doc, first))
+    start = None
+    for k, (_, _, _, cell) in enumerate(cells):
+        if "复议" not in cell.text and "復議" not in cell.text:
             continue
-        out[table.key] = {fold(k): c.id for c in table.columns for k in (c.label, *c.keys)}
-    return out
-
-
-def _row_occurrences(doc: Document, tpl: Template) -> list[Occurrence]:
-    """Labelled rows of Tables 2 and 3: the numbers after the last label cell of each row."""
-    index = label_index(tpl.id)
-    header_keys = _header_keys(tpl)
-    any_header = frozenset(k for names in header_keys.values() for k in names) | {"信息内容"}
-    out: list[Occurrence] = []
-    for ti, table in enumerate(doc.tables):
-        header: dict[str, dict[str, int]] = {key: {} for key in header_keys}
-        for ri, row in enumerate(table.rows):
-            cells = row.cells
-            if table.rows_known and any(fold(c.text) in any_header for c in cells):
-                if _note_header(cells, header_keys, header):
-                    continue  # a header row (自然人 … 总计 / 信息内容 本年制发件数 …)
-            kinds = [cell_value(c.text) for c in cells]
-            label_at, hit, numbers_after = -1, None, False
-            for ci, cell in enumerate(cells):
-                if cell.spanned:
-                    continue
-                kind = kinds[ci].kind
-                if kind == "text":
-                    if numbers_after:
-                        break  # text after the numbers: the row ended
-                    m = index.match(cell.text)
-                    if m is not None:
-                        label_at, hit = ci, m
-                elif kind == "number" and label_at >= 0:
-                    numbers_after = True
-            if hit is None:
+        f = fold(cell.text)
+        if "行政复议" in f and len(f) <= 12:
+            # confirm a Table 4 header follows
+            ahead = "".join(c.text for *_, c in cells[k : k + 40])
+            if "维持" in ahead or "审结" in ahead or "起诉" in ahead:
+                start = k
+                break
+    if start is None:
+        return _headerless_appeals(doc, cells, sections)
+    tokens: list[Token] = []
+    line = cells[start][3].line
+    for ti, ri, ci, cell in cells[start:]:
+        if cell.spanned:
+            continue
+        v = cell_value(cell.text)
+        if v.kind == "text":
+            f = fold(cell.text)
+            if not any(t.is_number for t in tokens) and (len(f) <= 16 or any(w in f for w in _T4_HEADER)):
+                tokens = []  # still in the header: padding cells before here are not data
                 continue
-            tokens = []
-            for ci in range(label_at + 1, len(cells)):
-                cell = cells[ci]
-                if cell.spanned:
-                    continue
-                v = kinds[ci]
-                if v.kind == "text":
-                    break
-                tokens.append(Token(v, cell, (ti, ri, ci)))
-            occ = Occurrence(hit[0], (hit[1],), tokens, cells[label_at].line, label_at, len(cells), table.padded)
-            if table.rows_known:
-                occ.header = dict(header[hit[0]])
-            out.append(occ)
+            break
+        tokens.append(Token(v, cell, (ti, ri, ci)))
+    return _appeals(doc, tokens, line)
+
+
+def _appeals(doc: Document, tokens: list[Token], line) -> Occurrence:
+    padded = bool(tokens) and doc.tables[tokens[0].pos[0]].padded
+    if padded and len({t.pos[:2] for t in tokens}) == 1:
+        ti, ri = tokens[0].pos[:2]
+        # a row of nothing but the 15 cells: no merged label can have left padding in it
+        padded = len(doc.tables[ti].rows[ri].cells) != len(tokens) or len(tokens) != 5 * len(_APPEAL_ROWS)
+    slotted = bool(tokens) and doc.tables[tokens[0].pos[0]].slotted
+    return Occurrence("appeals", _APPEAL_ROWS, tokens, line, padded=padded, slotted=slotted)
+
+
+def _headerless_appeals(doc: Document, cells, sections) -> Occurrence | None:
+    """Section 四 with its table header lost: a bare run of 15 numbers right after the heading."""
+    if not sections:
+        return None
+    four = next((s for s in sections if s.number == 4), None)
+    if four is None:
+        return None
+    end = four.end_line
+    tokens: list[Token] = []
+    line = None
+    for ti, ri, ci, cell in cells:
+        if cell.line is None or cell.line <= four.line:
+            continue
+        if cell.line > end:
+            break
+        v = cell_value(cell.text)
+        if v.kind == "text":
+            if tokens:
+                break
+            if len(fold(cell.text)) > 16:
+                return None  # prose or another table before any number: not a bare row
+            continue
+        if cell.spanned:
+            continue
+        tokens.append(Token(v, cell, (ti, ri, ci)))
+        line = line or cell.line
+    if sum(t.is_number for t in tokens) != 5 * len(_APPEAL_ROWS):
+        return None  # only a complete bare row is read: nothing else says which cell is which
+    occ = _appeals(doc, tokens, line)
+    occ.label = "（表头缺失）"
+    return occ
+
+
+# ---- values --------------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def _layout(template_id: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    return tuple((t.key, r.id, tuple(r.columns)) for t in get(template_id).tables for r in t.rows)
+
+
+@lru_cache(maxsize=None)
+def _slots(template_id: str, key: str, rows: tuple[str, ...]) -> tuple[Slot, ...]:
+    table = get(template_id).table(key)
+    return tuple((r, c) for r in rows for c in table.row(r).columns)
+
+
+def _value(tok: Token, status: str | None = None, how: str | None = None) -> Value:
+    v = tok.value
+    cell = tok.cell
+    if status is None:
+        status = "read" if v.kind == "number" else "blank"
+        if status == "read" and cell.confidence is not None and cell.confidence < LOW_CONFIDENCE:
+            status = "doubtful"  # OCR unsure: settled by the identities or flagged (settle.py)
+    return Value(v.number, status, cell.text, cell.line, cell.page, tok.pos, cell.confidence, cell.bbox, how)
+
+
+def _faithful(occurrences: list[Occurrence], tpl: Template) -> set[int]:
+    """Document tables that are the printed grid itself (a renderer's or Word's text export):
+    every labelled row exactly as wide as the form's, its label in the form's label column.
+    PDF text pads rows at random; one row that happens to fit proves nothing."""
+    pats = patterns(tpl.id)
+    good: dict[int, bool] = {}
+    for o in occurrences:
+        if not o.rows_known or not o.padded or len(o.rows) != 1 or o.part_of:
+            continue
+        pat = pats.get((o.table, o.rows[0]))
+        ok = pat is not None and o.width == pat[0] and o.label_at == pat[1]
+        good[o.doc_table] = good.get(o.doc_table, True) and ok
+    return {ti for ti, ok in good.items() if ok}
+
+
+def _exact(occurrences: list[Occurrence], tpl: Template) -> set[int]:
+    """Padded document tables (at least three labelled rows) in which every labelled row holds
+    exactly as many fields after its label as the row has columns: no row has padding, so an
+    empty field at a row's edge is a blank cell too."""
+    count: dict[int, int] = {}
+    bad: set[int] = set()
+    for o in occurrences:
+        if not o.padded or len(o.rows) != 1 or o.part_of or not o.tokens:
+            continue
+        if len(o.tokens) != len(_slots(tpl.id, o.table, o.rows)):
+            bad.add(o.doc_table)
+        count[o.doc_table] = count.get(o.doc_table, 0) + 1
+    return {ti for ti, k in count.items() if k >= 3 and ti not in bad}
+
+
+def _readings(occ: Occurrence, tpl: Template):
+    """The run read against the printed row with merged slots where the form has them, and with
+    them at the row's end (where some converters write a merged cell's spare `|`s)."""
+    if occ.readings is None:
+        occ.readings = (_read_both(occ, tpl),)
+    return occ.readings[0]
+
+
+def _read_both(occ: Occurrence, tpl: Template):
+    pat = patterns(tpl.id).get((occ.table, occ.rows[0]))
+    if pat is None:
+        return None
+    width, label_col, slots = pat
+    toks = occ.tokens
+    if occ.slotted and len(toks) > len(slots) and not any(t.cell.text.strip() for t in toks[len(slots):]):
+        toks = toks[: len(slots)]  # the empty slots that open the next printed row
+    if len(toks) != len(slots):
+        return None
+    here = _read_slots(toks, slots)
+    n = slots.count("V")
+    at_end = _read_slots(toks, "V" * n + "P" * (len(slots) - n)) if "P" in slots else here
+    return here, at_end
+
+
+def _same(a: list[Token], b: list[Token]) -> bool:
+    return [(t.value.kind, t.value.number) for t in a] == [(t.value.kind, t.value.number) for t in b]
+
+
+def _conventions(occurrences: list[Occurrence], tpl: Template) -> dict[int, str]:
+    """Per slot stream, where its merged slots sit — decided by the rows only one way fits."""
+    votes: dict[int, set[str]] = {}
+    for o in occurrences:
+        if not (o.slotted or o.padded and o.rows_known) or len(o.rows) != 1 or o.part_of or o.table == "appeals":
+            continue
+        r = _readings(o, tpl)
+        if r is None:
+            continue
+        here, at_end = r
+        if here is not None and at_end is None:
+            votes.setdefault(o.doc_table, set()).add("here")
+        elif at_end is not None and here is None:
+            votes.setdefault(o.doc_table, set()).add("end")
+    return {ti: v.pop() for ti, v in votes.items() if len(v) == 1}
+
+
+def _by_grid(occ: Occurrence, tpl: Template, faithful: set[int], conventions: dict[int, str]) -> list[Token] | None:
+    """The run read slot by slot against the printed row — when the run is the printed row:
+    its table is a stream of every slot, or a faithful copy of the printed grid.  When the merged
+    slots could sit in place or at the row's end and the readings differ, the other rows of the
+    stream decide; if they cannot, position does not decide."""
+    if len(occ.rows) != 1 or occ.part_of or not (occ.slotted or occ.doc_table in faithful):
+        return None
+    r = _readings(occ, tpl)
+    if r is None:
+        return None
+    here, at_end = r
+    if here is None:
+        return at_end  # a number where the form has a merged slot: the spare slots are at the end
+    if at_end is not None and not _same(here, at_end):
+        way = conventions.get(occ.doc_table, None if occ.slotted else "here")
+        return here if way == "here" else at_end if way == "end" else None
+    return here
+
+
+def _read_slots(toks: list[Token], slots: str) -> list[Token] | None:
+    out = []
+    for t, s in zip(toks, slots):
+        if s == "P":
+            if t.cell.text.strip():
+                return None  # a number where the form has a merged cell: not this grid
+        elif t.value.kind == "text":
+            return None
+        else:
+            out.append(t)
     return out
-
-
-def _note_header(cells, header_keys, header) -> bool:
-    """If the row is a header row (two or more column headers of a table), remember where each
-    column's header sits — the latest header row wins — and say so."""
-    seen = False
-    for key, names in header_keys.items():
-        found = {}
-        for ci, cell in enumerate(cells):
-            col = names.get(fold(cell.text))
-            if col is not None:
-                found[col] = ci
-        if len(found) >= 2 or (found and any(fold(c.text) == "信息内容" for c in cells)):
-            header[key].update(found)
-            seen = True
-    return seen
-
-
-def _window(occ: Occurrence, table: Table) -> list[int] | None:
-    """Cell indices of the headers of the row's columns, if the header above names them all."""
-    if not occ.header:
-        return None
-    cols = table.row(occ.rows[0]).columns
-    if any(c not in occ.header for c in cols):
-        return None
-    window = [occ.header[c] for c in cols]
-    return window if window == sorted(set(window)) else None
 
 
 def _full(o: Occurrence, table: Table) -> bool:
@@ -136,6 +554,17 @@ def _edge_blank(chosen: list[Token]) -> bool:
     if not numbers:
         return False
     return any(not t.cell.text.strip() for t in chosen[: numbers[0]] + chosen[numbers[-1] + 1 :])
+
+
+def _window(occ: Occurrence, table: Table) -> list[int] | None:
+    """Cell indices of the headers of the row's columns, if the header above names them all."""
+    if not occ.header:
+        return None
+    cols = table.row(occ.rows[0]).columns
+    if any(c not in occ.header for c in cols):
+        return None
+    window = [occ.header[c] for c in cols]
+    return window if window == sorted(set(window)) else None
 
 
 def _aligned(occ: Occurrence, table: Table, siblings: list[Occurrence]) -> list[Token | None] | None:
@@ -155,71 +584,18 @@ def _aligned(occ: Occurrence, table: Table, siblings: list[Occurrence]) -> list[
     return [at.get(ci) for ci in window]
 
 
-def _appeals_occurrence(doc: Document) -> Occurrence | None:
-    """Table 4: the run of numbers that follows its header (anchored at 行政复议 … 维持/审结)."""
-    cells = list(_cells(doc))
-    start = None
-    for k, (_, _, _, cell) in enumerate(cells):
-        if "复议" not in cell.text and "復議" not in cell.text:
-            continue
-        f = fold(cell.text)
-        if "行政复议" in f and len(f) <= 12:
-            # confirm a Table 4 header follows
-            ahead = "".join(c.text for *_, c in cells[k : k + 40])
-            if "维持" in ahead or "审结" in ahead or "起诉" in ahead:
-                start = k
-                break
-    if start is None:
-        return None
-    tokens: list[Token] = []
-    line = cells[start][3].line
-    for ti, ri, ci, cell in cells[start:]:
-        if cell.spanned:
-            continue
-        v = cell_value(cell.text)
-        if v.kind == "text":
-            f = fold(cell.text)
-            if not any(t.is_number for t in tokens) and (len(f) <= 16 or any(w in f for w in _T4_HEADER)):
-                tokens = []  # still in the header: padding cells before here are not data
-                continue
-            break
-        tokens.append(Token(v, cell, (ti, ri, ci)))
-    rows = ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
-    padded = bool(tokens) and doc.tables[tokens[0].pos[0]].padded
-    if padded and len({t.pos[:2] for t in tokens}) == 1:
-        ti, ri = tokens[0].pos[:2]
-        # a row of nothing but the 15 cells: no merged label can have left padding in it
-        padded = len(doc.tables[ti].rows[ri].cells) != len(tokens) or len(tokens) != 5 * len(rows)
-    return Occurrence("appeals", rows, tokens, line, padded=padded)
-
-
-def _slots(table: Table, rows: tuple[str, ...]) -> list[Slot]:
-    return [(r, c) for r in rows for c in table.row(r).columns]
-
-
-def _value(tok: Token, status: str | None = None) -> Value:
-    v = tok.value
-    if status is None:
-        status = "read" if v.kind == "number" else "blank"
-        if status == "read" and tok.cell.confidence is not None and tok.cell.confidence < LOW_CONFIDENCE:
-            status = "doubtful"  # OCR unsure: settled by the identities or flagged (settle.py)
-    return Value(
-        v.number,
-        status,
-        tok.cell.text,
-        tok.cell.line,
-        tok.cell.page,
-        tok.pos,
-        tok.cell.confidence,
-        tok.cell.bbox,
-    )
-
-
-def read_tables(doc: Document, tpl: Template) -> TableRead:
-    values = {t.key: {r.id: {c: Value() for c in r.columns} for r in t.rows} for t in tpl.tables}
+def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
+    # cells are filled as they are decided; those never decided become Value() at the end
+    values: dict[str, dict[str, dict[str, Value]]] = {t.key: {r.id: {} for r in t.rows} for t in tpl.tables}
     result = TableRead(values)
-    occurrences = _row_occurrences(doc, tpl)
-    appeals = _appeals_occurrence(doc)
+    tables = {t.key: t for t in tpl.tables}
+    seen: dict = {}
+    occurrences, units = stream(doc, tpl, seen)
+    subrows = [o for o in occurrences if o.part_of]
+    parents_of = {o.part_of for o in subrows}
+    if subrows:
+        occurrences = [o for o in occurrences if not o.part_of]
+    appeals = _appeals_occurrence(doc, sections, seen.get("review"))
     if appeals is not None:
         occurrences.append(appeals)
 
@@ -228,32 +604,49 @@ def read_tables(doc: Document, tpl: Template) -> TableRead:
         if o.tokens:
             by_table.setdefault((o.table, o.tokens[0].pos[0]), []).append(o)
 
+    faithful = _faithful(occurrences, tpl)
+    exact = _exact(occurrences, tpl)
+    conventions = _conventions(occurrences, tpl)
     placed: set[tuple[str, str]] = set()
     pending: list[Occurrence] = []
     for occ in occurrences:
-        table = tpl.table(occ.table)
+        table = tables[occ.table]
         result.found.add(occ.table)
-        slots = _slots(table, occ.rows)
+        slots = _slots(tpl.id, occ.table, occ.rows)
         if not occ.tokens or (not any(t.is_number for t in occ.tokens) and len(occ.tokens) < len(slots)):
             continue  # a label with no cells after it: a header or a label split from its row
         key = (occ.table, occ.rows[0])
-        chosen = direct(occ.tokens, len(slots))
-        if chosen is not None and occ.padded and _edge_blank(chosen):
-            chosen = None  # an empty field at the edge would become a blank: padding or blank? (settled below)
+        how = None
+        if key[1] in parents_of and not any(t.is_number for t in occ.tokens):
+            continue  # a row printed as a heading over its sub-rows: summed from them below
+        if len(occ.rows) > 1 and occ.table != "appeals":
+            _by_order(occ, table, slots, values, placed, result)
+            continue
+        chosen = _by_grid(occ, tpl, faithful, conventions)
+        if chosen is not None:
+            how = "position"
+        else:
+            chosen = direct(occ.tokens, len(slots))
+            if chosen is not None and occ.padded and _edge_blank(chosen):
+                if (occ.slotted or occ.doc_table in exact) and len(chosen) == len(occ.tokens):
+                    how = "position"  # every row of its table has exactly its cells: no padding anywhere
+                else:
+                    chosen = None  # an empty field at the edge would become a blank: padding or blank? (settled below)
         if chosen is None:
             pending.append(occ)
             continue
-        new = {s: _value(tok) for s, tok in zip(slots, chosen)}
         if key in placed:
+            new = {s: _value(tok) for s, tok in zip(slots, chosen)}
             _note_duplicate(result, table, occ, values, new)
             continue
         placed.add(key)
-        for (r, c), v in new.items():
-            values[occ.table][r][c] = v
+        cells = values[occ.table]
+        for (r, c), tok in zip(slots, chosen):
+            cells[r][c] = _value(tok, how=how if not tok.is_number else None)
 
     for occ in pending:  # placements that need the identities, with the directly read rows known
-        table = tpl.table(occ.table)
-        slots = _slots(table, occ.rows)
+        table = tables[occ.table]
+        slots = _slots(tpl.id, occ.table, occ.rows)
         key = (occ.table, occ.rows[0])
         if key in placed:
             continue
@@ -264,15 +657,29 @@ def read_tables(doc: Document, tpl: Template) -> TableRead:
             for (r, c), tok in zip(slots, aligned):
                 values[occ.table][r][c] = _value(tok) if tok is not None else Value(None, "blank", line=occ.line)
             continue
+        raw = " ".join(t.cell.text or "□" for t in occ.tokens)
+        where = {"table": occ.table, "row": occ.rows[0] if len(occ.rows) == 1 else None, "line": occ.line}
+        label = _row_label(table, occ)
+        if occ.last and _cut(occ, slots, values, result, table, label, where):
+            placed.add(key)
+            continue
+        joined = _joined(occ, slots)
+        if joined is not None and SPLITTER is not None:
+            known = {(r, c): v.value for r, cols in values[occ.table].items() for c, v in cols.items() if v.status == "read"}
+            split = SPLITTER(table, slots, joined, known)
+            if split is not None:
+                placed.add(key)
+                for (r, c), number in zip(slots, split):
+                    v = _value(joined, "inferred", how="split")
+                    v.value = number
+                    values[occ.table][r][c] = v
+                continue
         options = alternatives(occ.tokens, len(slots))
         chosen = None
         if options:
             known = {(r, c): v.value for r, cols in values[occ.table].items() for c, v in cols.items() if v.status == "read"}
             chosen = resolve(table, slots, options, known)
-        raw = " ".join(t.cell.text or "□" for t in occ.tokens)
-        where = {"table": occ.table, "row": occ.rows[0] if len(occ.rows) == 1 else None, "line": occ.line}
         numbers = sum(1 for t in occ.tokens if t.is_number)
-        label = _row_label(table, occ)
         if chosen is None:
             for r, c in slots:
                 values[occ.table][r][c] = Value(None, "unplaced", line=occ.line)
@@ -296,7 +703,153 @@ def read_tables(doc: Document, tpl: Template) -> TableRead:
             f"{'、'.join(str(n) for n, _ in chosen)}，请对照原件核实",
             where,
         ))
+    if subrows:
+        _sum_parts(tpl, subrows, values, placed, result)
+    _money(tpl, values, units, result)
+    for key, row_id, cols in _layout(tpl.id):
+        got = values[key][row_id]
+        if tuple(got) != cols:
+            values[key][row_id] = {c: got.get(c) or Value() for c in cols}
     return result
+
+
+def _joined(occ: Occurrence, slots) -> Token | None:
+    """The run's single token when it is a digit run that could be all the row's cells joined."""
+    marked = [t for t in occ.tokens if t.cell.text.strip()]
+    if len(slots) < 2 or len(marked) != 1 or not marked[0].is_number:
+        return None
+    digits = "".join(ch for ch in marked[0].cell.text if ch.isdigit())
+    return marked[0] if len(digits) >= len(slots) else None
+
+
+def _by_order(occ: Occurrence, table: Table, slots, values, placed, result: TableRead) -> None:
+    """A group label followed by the numbers of all its rows, the rows' own labels lost: placed in
+    the printed order when the count is exact (and none of its rows was read by label)."""
+    if any((occ.table, r) in placed for r in occ.rows):
+        return
+    toks = [t for t in occ.tokens if t.cell.text.strip()]
+    same = len(toks) > len(slots) and all(t.is_number for t in toks) and len({t.value.number for t in toks}) == 1
+    if len(toks) != len(slots) and not same:
+        return  # (more cells than slots, all the same number: every alignment reads the same)
+    for r in occ.rows:
+        placed.add((occ.table, r))
+    for (r, c), tok in zip(slots, toks):
+        values[occ.table][r][c] = _value(tok, how="order")
+    result.notes.append((
+        "ROWS_BY_ORDER",
+        f"{table.name}「{occ.label}」下各行的名称缺失，{len(toks)}个数按表格固定的行序依次读入，请对照原件核实",
+        {"table": occ.table, "row": occ.rows[0], "rows": list(occ.rows), "line": occ.line},
+    ))
+
+
+def _cut(occ: Occurrence, slots, values, result: TableRead, table: Table, label: str, where) -> bool:
+    """The document stops inside this row: the numbers before the cut, in order; the rest missing."""
+    if occ.padded and not occ.slotted:
+        return False  # text rows split on tabs or |: PDF text drops and pads cells, order proves nothing
+    toks = list(occ.tokens)
+    while toks and not toks[-1].cell.text.strip():
+        toks.pop()
+    if not toks or len(toks) >= len(slots) or any(not t.cell.text.strip() for t in toks):
+        return False  # (an empty field may be padding or a merged slot: then order does not place them)
+    for (r, c), tok in zip(slots, toks):
+        values[occ.table][r][c] = _value(tok, how="cut")
+    result.notes.append((
+        "ROW_CUT",
+        f"{table.name}「{label}」只读到前{len(toks)}格，文档在此行中断，其余{len(slots) - len(toks)}格缺失，请对照原件核实",
+        where,
+    ))
+    return True
+
+
+def _sum_parts(tpl: Template, subrows: list[Occurrence], values, placed, result: TableRead) -> None:
+    """Sub-rows printed in place of a canonical row (其他对外管理服务事项 → 行政检查, 行政确认, …):
+    when the row itself carries no numbers, its cells are the sums of theirs."""
+    by_parent: dict[str, list[Occurrence]] = {}
+    for o in subrows:
+        by_parent.setdefault(o.part_of, []).append(o)
+    for parent, occs in by_parent.items():
+        table = next(t for t in tpl.tables if parent in t._rows)
+        if (table.key, parent) in placed:
+            continue  # the row has its own numbers: the sub-rows only detail them
+        cols = table.row(parent).columns
+        read = []
+        for o in occs:
+            chosen = direct(o.tokens, len(cols))
+            if chosen is None or not any(t.is_number for t in chosen):
+                read = None
+                break
+            read.append((o, chosen))
+        labels = "、".join(o.label for o in occs)
+        where = {"table": table.key, "row": parent, "line": occs[0].line}
+        row = table.row(parent)
+        if not read:
+            for c in cols:
+                values[table.key][parent][c] = Value(None, "unplaced", line=occs[0].line)
+            result.notes.append((
+                "ROW_UNPLACED",
+                f"{table.name}「{row.label}」分列为子项（{labels}），有子项的数字无法逐格确定，已留空，请对照原件核实",
+                where,
+            ))
+            continue
+        placed.add((table.key, parent))
+        for k, c in enumerate(cols):
+            toks = [chosen[k] for _, chosen in read]
+            nums = [t.value.number for t in toks if t.is_number]
+            raw = "+".join(t.cell.text or "□" for t in toks)
+            values[table.key][parent][c] = Value(
+                sum(nums) if nums else None, "read" if nums else "blank", raw, occs[0].line, how="sum"
+            )
+        result.notes.append((
+            "SUBROWS_SUMMED",
+            f"{table.name}「{row.label}」未单列数字，按其子项（{labels}）逐列相加得出，请对照原件核实",
+            where,
+        ))
+
+
+_WAN = Decimal(10000)
+
+
+def _money(tpl: Template, values, units, result: TableRead) -> None:
+    """Amounts in the column's declared unit: 240万元 in a yuan column, 15000000 in a 万元 column.
+    The raw text stays in the provenance; a unit taken from a header is noted, a guessed one flagged."""
+    for table in tpl.tables:
+        for col in table.columns:
+            if not col.unit:
+                continue
+            for row in table.rows:
+                if col.id not in row.columns:
+                    continue
+                v = values[table.key][row.id].get(col.id)
+                if v is None or v.value is None or v.raw is None:
+                    continue
+                raw = fold(v.raw)
+                own = "万元" if raw.endswith("万元") else "元" if raw.endswith("元") else None
+                stated = own or units.get((table.key, col.id))
+                guessed = False
+                if own is None and (stated or col.unit) == "万元" and isinstance(v.value, int) and v.value >= _BARE_YUAN:
+                    stated, guessed = "元", True  # 15000000 under a 万元 header: yuan, by its size
+                if stated is None or stated == col.unit:
+                    continue
+                number = Decimal(v.value)
+                number = number * _WAN if stated == "万元" else number / _WAN
+                number = int(number) if number == number.to_integral_value() else number.normalize()
+                where = {"table": table.key, "row": row.id, "column": col.id, "line": v.line}
+                name = f"{table.name}「{row.name}」{col.label}"
+                if guessed:
+                    v.how = "unit-guessed"
+                    result.notes.append((
+                        "UNIT_INFERRED",
+                        f"{name}填写为“{v.raw}”，按{col.unit}计数额过大，推定单位为元，折合{number}{col.unit}，请对照原件核实",
+                        where,
+                    ))
+                else:
+                    v.how = "unit"
+                    result.notes.append((
+                        "UNIT_CONVERTED",
+                        f"{name}填写为“{v.raw}”（单位{stated}），已折合为{number}{col.unit}",
+                        where,
+                    ))
+                v.value = number
 
 
 def _row_label(table: Table, occ: Occurrence) -> str:
@@ -306,7 +859,7 @@ def _row_label(table: Table, occ: Occurrence) -> str:
 
 
 def _note_duplicate(result: TableRead, table: Table, occ: Occurrence, values, new) -> None:
-    old = {s: values[occ.table][s[0]][s[1]].value for s in new}
+    old = {s: getattr(values[occ.table][s[0]].get(s[1]), "value", None) for s in new}
     if all(old[s] == v.value for s, v in new.items()):
         return  # the same row printed again (a header repeated after a page break)
     result.notes.append((

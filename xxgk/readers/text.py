@@ -32,6 +32,25 @@ _FURNITURE = re.compile(
 )
 
 
+# a table row a PDF flip-book or a copied web table left separated by spaces:
+# "四、结转下年度继续办理 0 0 0 0 0 0 0", or a bare row "0 0 0 … 0"
+_SPACED_NUMBER = re.compile(r"^(?:[-+]|--|增加?|减少?)?\d{1,12}(?:,\d{3})*(?:\.\d+)?$")
+
+
+def _spaced(raw: str) -> str | None:
+    """The line as tab-separated cells when it is a label and/or a run of space-separated numbers."""
+    if "\t" in raw or "|" in raw or len(raw) > 200:
+        return None
+    words = raw.split()
+    k = len(words)
+    while k > 0 and _SPACED_NUMBER.match(words[k - 1]):
+        k -= 1
+    nums, label = words[k:], " ".join(words[:k])
+    if len(nums) < (3 if label else 5) or len(label) > 40 or label[-1:].isdigit():
+        return None
+    return "\t".join(([label] if label else []) + nums)
+
+
 # the first characters a furniture line can start with (a cheap test before the regex)
 _FURNITURE_FIRST = frozenset("打关分【字返[-—–第0123456789./t")
 
@@ -40,6 +59,8 @@ def _kind(raw: str) -> str:
     """Classify one raw line: blank, tsv, pipe, tabcell, cell (short) or prose."""
     if not raw.strip():
         # a lone tab is an empty cell of the tab-cell layout, not a blank line
+        if raw.count("\t") >= 2:
+            return "tsv"  # a table row whose every cell is empty (a draft's blank row)
         return "tabcell" if raw.rstrip(" \u3000") == "\t" else "blank"
     if "\t" in raw:
         body = raw.lstrip("\t")
@@ -48,9 +69,15 @@ def _kind(raw: str) -> str:
         if raw.startswith("\t") and raw.count("\t") == 1:
             return "tabcell"
         return "tsv"
-    if raw.count("|") >= 2 and not _PIPE_SEPARATOR.match(raw):
-        return "pipe"
+    if raw.count("|") >= 2:
+        if not _PIPE_SEPARATOR.match(raw):
+            return "pipe"
+        if "-" in raw or "| |" in raw or "|  |" in raw:
+            return "pipe"  # a Markdown separator |---|, or a row of empty cells |  |  |
+        # (only |s — `||`, `|||` — is a line of merged slots in a stream of cells)
     stripped = raw.strip()
+    if stripped.endswith("|") and len(stripped) <= 4 * _MAX_CELL:
+        return "cell"  # a cell closed by | (web page → text), however long its note in brackets
     if len(stripped) > 3 * _MAX_CELL or stripped.endswith(_SENTENCE_END):
         return "prose"
     if len(stripped) <= _MAX_CELL or len(fold(stripped)) <= _MAX_CELL:
@@ -90,6 +117,10 @@ def read_text(text: str, *, encoding: str | None = None) -> Document:
             else:
                 kind = "prose"
         add_line(Line(i, raw.rstrip(" \t\u3000") if kind != "tsv" else raw.rstrip()))
+        if (kind == "cell" or kind == "prose") and raw.rstrip()[-1:].isdigit() and " " in raw.strip():
+            cells = _spaced(raw)  # a row left separated by spaces: its cells
+            if cells is not None:
+                raw_lines[i - 1], kind = cells, "tsv"
         add_kind(kind)
 
     doc = Document(lines=lines, format="text", encoding=encoding)
@@ -97,9 +128,21 @@ def read_text(text: str, *, encoding: str | None = None) -> Document:
     i, n = 0, len(raw_lines)
     while i < n:
         k = kinds[i]
-        if k in ("tsv", "pipe"):
+        if k == "pipe" or (k == "cell" and ("|" in raw_lines[i] or _before_pipe(raw_lines, kinds, i))):
+            j = _pipe_run(raw_lines, kinds, i)
+            if _is_stream(raw_lines, kinds, i, j):
+                doc.tables.append(_pipe_stream(raw_lines, kinds, i, j))
+                layouts.add("pipe-cells")
+            elif k == "pipe":
+                j = _tsv_run(kinds, i, k)
+                doc.tables.append(_delimited_table(raw_lines, i, j, "|"))
+                layouts.add(k)
+            else:
+                i += 1
+                continue
+        elif k == "tsv":
             j = _tsv_run(kinds, i, k)
-            doc.tables.append(_delimited_table(raw_lines, i, j, "\t" if k == "tsv" else "|"))
+            doc.tables.append(_delimited_table(raw_lines, i, j, "\t"))
             layouts.add(k)
         elif k == "tabcell":
             j = _tabcell_run(raw_lines, kinds, i)
@@ -135,14 +178,135 @@ def _tsv_run(kinds: list[str], i: int, kind: str) -> int:
     return last + 1
 
 
+def _piped(raw: str, kind: str) -> bool:
+    return "|" in raw and kind in ("pipe", "cell")
+
+
+def _before_pipe(raw: list[str], kinds: list[str], i: int) -> bool:
+    """A cell whose closing `|` stands alone on the next line."""
+    nxt = i + 1
+    return nxt < len(kinds) and kinds[nxt] == "cell" and raw[nxt].strip().startswith("|")
+
+
+def _pipe_run(raw: list[str], kinds: list[str], i: int) -> int:
+    """End (exclusive) of a run of lines holding `|`; blank lines, furniture and a short line
+    between two such lines (a cell whose `|` went to the next line) may sit inside."""
+    j, last, n = i, i, len(kinds)
+    while j < n:
+        k = kinds[j]
+        if _piped(raw[j], k):
+            last = j
+        elif k in ("blank", "furniture"):
+            pass
+        elif k == "cell":
+            nxt = j + 1
+            if nxt >= n:
+                last = j  # the page stops inside the cell: keep what it holds
+            elif not _piped(raw[nxt], kinds[nxt]) or not raw[nxt].lstrip().startswith("|"):
+                break  # a cell awaiting its closing | is followed by a line that starts with one
+        else:
+            break
+        j += 1
+    return last + 1
+
+
+def _is_stream(raw: list[str], kinds: list[str], i: int, j: int) -> bool:
+    """A run is a cell stream (rather than rows of `| a | b |`) when some line holds a single
+    cell and its `|`, only `|`s, or a cell with no `|` at all."""
+    single = pipes = values = 0
+    for no in range(i, j):
+        line = raw[no]
+        pipes += line.count("|")
+        if kinds[no] == "cell" and "|" in line:
+            single += 1
+        if any(ch.isdigit() for ch in line):
+            values += 1
+    return single > 0 and pipes >= 4 and values > 0
+
+
+_OPENED_ROW = re.compile(r"^\|\s*[^|\s]")
+
+
+def _opened(raw: list[str], kinds: list[str], i: int, j: int) -> bool:
+    """Rows open with `|`: a line starts `| cell`, or a line holding only `|` is followed by an
+    indented cell line (`| ⏎ 规章  | ⏎ 0  | `).  Otherwise every `|` closes a cell (`|||` = three)."""
+    for no in range(i, j):
+        line = raw[no]
+        if not line.startswith("|"):
+            continue
+        if _OPENED_ROW.match(line):
+            return True
+        if line.strip() == "|":
+            nxt = no + 1
+            while nxt < j and kinds[nxt] == "blank":
+                nxt += 1
+            if nxt < j and raw[nxt][:1].isspace() and raw[nxt].strip().strip("|"):
+                return True
+    return False
+
+
+def _pipe_stream(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
+    """Cells each closed by `|`, in any line breaking: `规章 |`, `0 |`, `|||` (three merged
+    slots), `行政规范性文件` then `|` on the next line.  When the run's first line starts with `|`
+    every row opens with one (`| 规章 | 0 |`, or `|` alone on a line with the cells below it)."""
+    openers = _opened(raw, kinds, i, j)
+    rows: list[Row] = []
+    cells: list[Cell] = []
+    text, start = "", None
+    for no in range(i, j):
+        if kinds[no] in ("blank", "furniture"):
+            continue
+        s = raw[no].strip()
+        if s.count("-") >= 3 and not s.strip("|:- "):
+            continue  # a Markdown separator |---|---|
+        if openers and raw[no].startswith("|") and not text:  # (an indented "  |" closes an empty cell)
+            if cells:
+                rows.append(Row(cells))
+                cells = []
+            s = s[1:]
+        parts = s.split("|")
+        for part in parts[:-1]:
+            part = part.strip()
+            cells.append(Cell(text + part, line=start if text else no + 1))
+            text, start = "", None
+        tail = parts[-1].strip()
+        if tail:
+            if not text:
+                start = no + 1
+            text += tail
+    if text:
+        cells.append(Cell(text, line=start))
+    if cells:
+        rows.append(Row(cells))
+    if not openers:  # no row boundaries: a text cell after a value or an empty slot starts a row
+        rows = _group_rows([c for r in rows for c in r.cells])
+    return Table(rows, first_line=i + 1, last_line=j, rows_known=openers, padded=True, slotted=True)
+
+
+def _group_rows(cells: list[Cell]) -> list[Row]:
+    rows: list[Row] = []
+    current: list[Cell] = []
+    after_value = False
+    for cell in cells:
+        value = is_value_text(cell.text)
+        if not value and after_value and current:
+            rows.append(Row(current))
+            current = []
+        current.append(cell)
+        after_value = value
+    if current:
+        rows.append(Row(current))
+    return rows
+
+
 def _delimited_table(raw: list[str], i: int, j: int, sep: str) -> Table:
     rows = []
     for no in range(i, j):
         line = raw[no]
-        if not line.strip() or _FURNITURE.match(line.strip()):
-            continue
+        if sep not in line and (not line.strip() or _FURNITURE.match(line.strip())):
+            continue  # ("—\t6\t—" is a row with two blanks, not a page number)
         if sep == "|":
-            if _PIPE_SEPARATOR.match(line):
+            if "-" in line and _PIPE_SEPARATOR.match(line):
                 continue
             body = line.strip()
             if body.startswith("|"):
@@ -213,6 +377,8 @@ def _cell_run(raw: list[str], kinds: list[str], i: int) -> tuple[int | None, int
     last = i
     cells = values = 0
     while j < len(kinds) and kinds[j] in ("cell", "blank", "furniture"):
+        if kinds[j] == "cell" and ("|" in raw[j] or _before_pipe(raw, kinds, j)):
+            break  # cells closed by | start here: a stream of their own
         if kinds[j] == "cell":
             cells += 1
             last = j

@@ -8,15 +8,21 @@ what each layout looks like.
 from __future__ import annotations
 
 import random
+from decimal import Decimal
 
 from .. import template as T
 from ..form import grids
 from . import SynthReport
 
-LAYOUTS = ("tsv", "pdf", "tab-cell", "cells", "pipe")  # every number can be read back exactly
-# written but not always read back exactly (runtogether: the cells joined with nothing between
-# them; some cells stay null and flagged, see xxgk/extract/split.py and docs/split.md)
-EXTRA_LAYOUTS = ("runtogether",)
+# layout name → writer(grid rows, rng, repeat_header) → lines; a new layout is one entry here
+LAYOUTS = ("tsv", "pdf", "tab-cell", "cells", "pipe", "pipe-cells", "pipe-open", "label-line")
+# Table 2 as agencies vary it: read back to the same numbers, with INFO findings saying how
+# (SUBROWS_SUMMED, UNIT_CONVERTED) — tests/test_property_variants.py
+VARIANT_LAYOUTS = ("variants",)
+# written but not yet read back exactly (rows of one or two numbers, blank marks): see docs/tables.md
+# (runtogether: the cells joined with nothing between them; some cells stay null and flagged
+# CELL_AMBIGUOUS, see xxgk/extract/split.py and docs/split.md)
+EXTRA_LAYOUTS = ("spaced", "runtogether")
 ALL_LAYOUTS = LAYOUTS + EXTRA_LAYOUTS
 HEADINGS = ("一、", "1、", "1.", "（一）", "")
 _CN = "一二三四五六"
@@ -79,20 +85,119 @@ def _cells(grid, rng, repeat_header: str | None = None) -> list[str]:
     return out
 
 
+def _pipe_cells(grid, rng) -> list[str]:
+    """A web page turned into text: every cell on its own line closed by ` |`, the slots of a
+    merged cell as a line of `|`s (`||`, `|||`), now and then a cell's `|` on the next line."""
+    out = []
+    for row in grid:
+        k = 0
+        while k < len(row):
+            cell = row[k]
+            if not cell and out and out[-1].strip(" |") == "" and out[-1].strip():
+                out[-1] += "|"  # a run of empty slots: one line of |s
+            elif not cell:
+                out.append("|")
+            elif rng.random() < 0.1:
+                out += [cell, "|"]
+            else:
+                out.append(f"{cell} |")
+            k += 1
+    return out
+
+
+def _pipe_open(grid, rng) -> list[str]:
+    """Every row opened by a line holding only `|`, each cell on its own line ending in ` | `,
+    the empty slots of merged cells appended to the cell before them (`第二十条第(一)项  | |||`)."""
+    out = []
+    for row in grid:
+        out.append("| ")
+        for cell in row:
+            if cell or len(out) and out[-1] == "| ":
+                out.append(f" {cell}  | ")
+            else:
+                out[-1] += "|"
+    return out
+
+
+def _label_line(grid, rng) -> list[str]:
+    """Tab-separated rows whose row label stands on a line of its own, its numbers on the next."""
+    out = []
+    for row in grid:
+        cells = [c for c in row if c]
+        values = [c for c in cells if _is_value(c)]
+        if len(values) >= 3 and not _is_value(cells[0]) and cells[-len(values):] == values and len(values) < len(cells):
+            out.append("\t".join(cells[: len(cells) - len(values)]))
+            out.append("\t".join(values))
+        else:
+            out.append("\t".join(row))
+    return out
+
+
+def _spaced(grid, rng) -> list[str]:
+    """A PDF flip-book's text: each row's cells separated by spaces."""
+    return [" ".join(c for c in row if c) for row in grid]
+
+
+def _is_value(cell: str) -> bool:
+    return cell.lstrip("+-").replace(".", "", 1).isdigit() or cell in BLANK_MARKS
+
+
 def _table(grid, layout: str, rng, repeat_header=None) -> list[str]:
-    if layout == "tsv":
-        return _tsv(grid, rng)
-    if layout == "pdf":
-        return _tsv(grid, rng, pdf=True)
-    if layout == "pipe":
-        return _pipe(grid)
-    if layout == "tab-cell":
-        return _tabcell(grid, rng)
-    if layout == "cells":
-        return _cells(grid, rng, repeat_header)
-    if layout == "runtogether":  # a crawled page's text: cells joined with nothing between them
-        return ["".join("".join(row) for row in grid)]
-    raise ValueError(layout)
+    writer = WRITERS.get(layout)
+    if writer is None:
+        raise ValueError(layout)
+    return writer(grid, rng, repeat_header)
+
+
+def _variants(rows: list[list[str]], tpl, rng) -> list[list[str]]:
+    """Table 2 as agencies vary it: headers cut short (本年新), 规范性文件 without 行政, signed
+    changes (+3), amounts with their unit in the cell (160.5964万元 in a yuan column), an extra row
+    (其他主动公开文件) and 其他对外管理服务事项 printed as sub-rows that add up to it."""
+    out = []
+    for row in rows:
+        row = list(row)
+        label = row[0]
+        if label in ("本年新制作数量", "信息内容") or "本年新制作数量" in row:
+            row = ["本年新" if c in ("本年新制作数量", "本年新公开数量") else c for c in row]
+        if label == "行政规范性文件":
+            row[0] = "规范性文件"
+        if tpl.id == "2019":
+            if label == "政府集中采购" and row[2].isdigit():
+                row[2] = f"{format((Decimal(row[2]) / 10000).normalize(), 'f')}万元"
+            if label in ("行政许可", "行政处罚", "其他对外管理服务事项") and row[2].isdigit() and row[2] != "0":
+                row[2] = "+" + row[2]
+            if label == "其他对外管理服务事项" and all(_is_int(c) for c in row[1:4]):
+                nums = [int(c.lstrip("+")) for c in row[1:4]]
+                first = [rng.randint(0, max(n, 0)) if n >= 0 else n for n in nums]
+                second = [n - f for n, f in zip(nums, first)]
+                out.append([label, "", "", ""])
+                out.append(["行政确认", *map(str, first)])
+                out.append(["行政检查", *map(str, second)])
+                continue
+        out.append(row)
+        if label == "行政规范性文件" or label == "规范性文件":
+            out.append(["其他主动公开文件", *(str(rng.randint(0, 99)) for _ in row[1:])])
+    return out
+
+
+def _is_int(cell: str) -> bool:
+    return cell.lstrip("+-").isdigit()
+
+
+WRITERS = {
+    "tsv": lambda g, rng, rh: _tsv(g, rng),
+    "pdf": lambda g, rng, rh: _tsv(g, rng, pdf=True),
+    "pipe": lambda g, rng, rh: _pipe(g),
+    "tab-cell": lambda g, rng, rh: _tabcell(g, rng),
+    "cells": lambda g, rng, rh: _cells(g, rng, rh),
+    "pipe-cells": lambda g, rng, rh: _pipe_cells(g, rng),
+    "pipe-open": lambda g, rng, rh: _pipe_open(g, rng),
+    "label-line": lambda g, rng, rh: _label_line(g, rng),
+    "spaced": lambda g, rng, rh: _spaced(g, rng),
+    # a crawled page's text: cells joined with nothing between them
+    "runtogether": lambda g, rng, rh: ["".join("".join(row) for row in g)],
+    "variants": lambda g, rng, rh: _tsv(g, rng),
+}
 
 
 BLANK_MARKS = ("", "/", "—", "-", "无")
@@ -112,8 +217,8 @@ def write(
         rng = random.Random(rng)
     if blank is None:
         blank = rng.choice(BLANK_MARKS)
-    if layout in ("cells", "pdf", "runtogether") and not blank:
-        blank = "/"
+    if layout in ("cells", "pdf", "label-line", "spaced", "runtogether") and not blank:
+        blank = "/"  # these layouts cannot show an empty cell
     tpl = T.get(rep.template)
     heading = heading if heading is not None else rng.choice(HEADINGS)
 
@@ -142,6 +247,8 @@ def write(
     for n, key in ((2, "active"), (3, "requests"), (4, "appeals")):
         lines += ["", head(n), ""]
         rows = tables[key].text_rows()
+        if layout == "variants" and key == "active":
+            rows = _variants(rows, tpl, rng)
         lines += _table(rows, layout, rng, repeat_header="三、本年度办理结果" if n == 3 else None)
     for n in (5, 6):
         lines += ["", head(n)]

@@ -38,6 +38,9 @@ class Row:
     group: str | None = None  # id of the printed group it sits under (merged cell on the form)
     number: str = ""  # its printed numbering, e.g. "（一）", "1."
     short: str = ""  # short name for messages, e.g. "本年新收"
+    # sub-rows some agencies print under this row instead of it (folded labels, numbering
+    # stripped); when the row itself carries no numbers, its cells are the sum of theirs
+    parts: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:

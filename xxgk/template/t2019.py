@@ -5,6 +5,11 @@ from .spec import Column, Group, Kind, Row, Table, Template
 
 _DOCS = ("new_made", "new_published", "total_published")
 _ITEMS = ("previous_items", "change", "decisions")
+# the kinds of 其他对外管理服务事项 some reports list as rows of their own (summed into it)
+_SERVICE_PARTS = (
+    "行政确认", "行政奖励", "行政裁决", "行政给付", "行政检查", "行政征收", "行政征用", "行政备案",
+    "行政处罚", "行政强制", "其他类", "其他行政权力", "其他权力事项", "公共服务", "公共服务事项", "其他",
+)
 
 ACTIVE = Table(
     key="active",
@@ -23,9 +28,16 @@ ACTIVE = Table(
     ),
     rows=(
         Row("regulations", "规章", ("规章",), _DOCS, group="art20_1"),
-        Row("normative_documents", "规范性文件", ("规范性文件",), _DOCS, group="art20_1"),
+        Row("normative_documents", "规范性文件", ("规范性文件", "规范性档案"), _DOCS, group="art20_1"),
         Row("licensing", "行政许可", ("行政许可",), _ITEMS, group="art20_5"),
-        Row("other_services", "其他对外管理服务事项", ("其他对外管理服务事项", "对外管理服务事项"), _ITEMS, group="art20_5"),
+        Row(
+            "other_services",
+            "其他对外管理服务事项",
+            ("其他对外管理服务事项", "对外管理服务事项", "其他对外管理", "对外管理服务"),
+            _ITEMS,
+            group="art20_5",
+            parts=_SERVICE_PARTS,
+        ),
         Row("penalty", "行政处罚", ("行政处罚",), _ITEMS, group="art20_6"),
         Row("coercion", "行政强制", ("行政强制",), _ITEMS, group="art20_6"),
         Row("fees", "行政事业性收费", ("行政事业性收费", "事业性收费"), ("previous_items", "change"), group="art20_8"),

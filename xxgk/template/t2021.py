@@ -25,7 +25,7 @@ ACTIVE = Table(
     ),
     rows=(
         Row("regulations", "规章", ("规章",), _DOCS, group="art20_1"),
-        Row("normative_documents", "行政规范性文件", ("规范性文件",), _DOCS, group="art20_1"),
+        Row("normative_documents", "行政规范性文件", ("规范性文件", "规范性档案"), _DOCS, group="art20_1"),
         Row("licensing", "行政许可", ("行政许可",), ("decisions",), group="art20_5"),
         Row("penalty", "行政处罚", ("行政处罚",), ("decisions",), group="art20_6"),
         Row("coercion", "行政强制", ("行政强制",), ("decisions",), group="art20_6"),
