@@ -116,7 +116,8 @@ def finding_rows_for(store, conn: sa.Connection, clusters: list[list[dict]], rul
         cond, params = need.condition()
         cells: dict[int, list[tuple]] = defaultdict(list)
         for part in store._chunked(ids):
-            sql = f"SELECT report_id, table_key, row_id, col_id, value, status FROM cells WHERE report_id IN ?? AND {cond}"
+            # raw: a row left ambiguous by the run-together splitter is judged by its digit run
+            sql = f"SELECT report_id, table_key, row_id, col_id, value, status, raw FROM cells WHERE report_id IN ?? AND {cond}"
             for row in store._raw(conn, sql, [list(part), *params]):
                 cells[row[0]].append(row[1:])
         out: list[tuple] = []

@@ -80,7 +80,7 @@ cells = sa.Table(
     sa.Column("row_id", sa.String(40), primary_key=True),
     sa.Column("col_id", sa.String(24), primary_key=True),
     sa.Column("value", sa.Numeric(20, 4)),
-    sa.Column("status", sa.String(12), nullable=False),  # read / blank / inferred / unplaced / doubtful
+    sa.Column("status", sa.String(12), nullable=False),  # read / blank / inferred / unplaced / doubtful / split / ambiguous
     sa.Column("raw", sa.Text),
     sa.Column("line", sa.Integer),
     sa.Column("page", sa.Integer),
