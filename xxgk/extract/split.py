@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
+from ..limits import MAX_NUMBER_DIGITS
 from ..template import Kind, Table, Template
 from ..text import fold
 
@@ -613,7 +614,10 @@ def apply(doc, tpl: Template, report) -> None:
         by_table.setdefault(run.table, []).append(run)
     for key, table_runs in by_table.items():
         keys = {(key, "*" if key == "appeals" else run.rows[0]) for run in table_runs}
-        if key != "appeals" and len(table_runs) < 2 and not keys & unplaced:
+        # a single run unbroken by white space and longer than any one number may be (limits.py)
+        # is joined cells, wherever it stands: no reader can have read it as a value
+        joined = any(not r.breaks and sum(ch.isdigit() for ch in r.text) > MAX_NUMBER_DIGITS for r in table_runs)
+        if key != "appeals" and len(table_runs) < 2 and not keys & unplaced and not joined:
             continue  # one label followed by digits is more likely prose than a run-together table
         _solve_table(tpl.table(key), table_runs, report)
         # a row the table reader could not place, split here: its CELL_* findings replace ROW_UNPLACED
