@@ -54,13 +54,19 @@ def register(app: typer.Typer) -> None:
         forwarded_allow_ips: str = typer.Option("127.0.0.1", "--forwarded-allow-ips",
                                                 help="信任其 X-Forwarded-For/-Proto 头的反向代理地址（逗号分隔）；"
                                                      "经这些代理以 HTTPS 访问时 Cookie 自动带 Secure"),
-        parse_workers: int = typer.Option(2, "--parse-workers", min=1, max=64, help="解析上传文件的工作进程数"),
-        parse_timeout: float = typer.Option(60.0, "--parse-timeout", min=1.0, max=3600.0,
-                                            help="每个上传文件的解析时限（秒），超时即停止并记为无法读取"),
-        parse_memory: int = typer.Option(1024, "--parse-memory", min=64, max=1 << 20,
-                                         help="每个解析进程可用的内存（MB），超出即停止并记为无法读取"),
+        parse_workers: int = typer.Option(2, "--parse-workers", help="解析上传文件的工作进程数（1–64）"),
+        parse_timeout: float = typer.Option(60.0, "--parse-timeout",
+                                            help="每个上传文件的解析时限（秒，1–3600），超时即停止并记为无法读取"),
+        parse_memory: int = typer.Option(1024, "--parse-memory",
+                                         help="每个解析进程可用的内存（MB，至少 64），超出即停止并记为无法读取"),
     ):
         """启动审核台（网页界面）：上传、查看报告与审核意见、确认或驳回、统计与导出。"""
+        # ranges checked here, not by Typer: its range tag wraps the help column at 80 columns
+        for name, value, lo, hi in (("--parse-workers", parse_workers, 1, 64), ("--parse-timeout", parse_timeout, 1, 3600),
+                                    ("--parse-memory", parse_memory, 64, 1 << 20)):
+            if not lo <= value <= hi:
+                typer.echo(f"xxgk: {name} 应在 {lo} 到 {hi} 之间，而不是 {value:g}", err=True)
+                raise typer.Exit(2)
         _need_web()
         import uvicorn
 
