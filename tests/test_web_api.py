@@ -373,21 +373,39 @@ def test_auth_mode_requires_a_reviewer_for_writes(tmp_path):
         d.close()
 
 
-def test_repeated_failed_sign_ins_lock_the_name(tmp_path):
+def test_failed_sign_ins_slow_that_client_down_without_locking_the_name(tmp_path):
+    from fastapi.testclient import TestClient
+
     from xxgk.web.security import hash_password
 
     d = Desk(tmp_path / "t.db", auth=True)
+    now = [1000.0]
+    d.app.state.login_throttle.clock = lambda: now[0]
     try:
         d.store.add_user("王五", hash_password("right password"))
         h = {"X-CSRF-Token": d.token}
-        for _ in range(5):
-            assert d.client.post("/api/login", json={"username": "王五", "password": "guess"}, headers=h).status_code == 401
-        # now even the right password is refused for a while; another name is not affected
-        r = d.client.post("/api/login", json={"username": "王五", "password": "right password"}, headers=h)
-        assert r.status_code == 429
-        assert d.client.post("/api/login", json={"username": "赵六", "password": "guess"}, headers=h).status_code == 401
-        d.app.state.login_throttle.window = 0.0  # the window has passed
-        assert d.client.post("/api/login", json={"username": "王五", "password": "right password"}, headers=h).status_code == 200
+
+        def attempt(password, client=d.client, headers=h):
+            return client.post("/api/login", json={"username": "王五", "password": password}, headers=headers)
+
+        for _ in range(3):  # a few free tries
+            assert attempt("guess").status_code == 401
+        waits = []
+        for _ in range(4):  # then each failure doubles the wait
+            r = attempt("right password")  # refused, right password or not, until the wait is over
+            assert r.status_code == 429 and "秒后再试" in r.json()["detail"]
+            waits.append(int(r.headers["Retry-After"]))
+            now[0] += waits[-1]
+            assert attempt("guess").status_code == 401
+        assert waits == [1, 2, 4, 8]
+        # another client is not held back: the reviewer can still sign in from elsewhere
+        other = TestClient(d.app, client=("10.0.0.9", 4321))
+        tok = other.get("/api/session").json()["csrf_token"]
+        assert attempt("right password", other, {"X-CSRF-Token": tok}).status_code == 200
+        # and this client, once its wait is over
+        assert attempt("right password").status_code == 429
+        now[0] += 16
+        assert attempt("right password").status_code == 200
     finally:
         d.close()
 

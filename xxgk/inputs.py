@@ -15,7 +15,7 @@ from .limits import MAX_BYTES
 from .readers.errors import ARCHIVE_ERRORS, ReadError
 
 MAX_ARCHIVE_DEPTH = 3
-ARCHIVE_SUFFIXES = (".zip",)
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +50,32 @@ def member_name(info: zipfile.ZipInfo) -> str:
     return name
 
 
-def _is_archive(name: str) -> bool:
-    return name.lower().endswith(ARCHIVE_SUFFIXES)
+def _member_is_archive(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes | None:
+    """The member's bytes when it is a zip archive of files by its content (the sniffer of
+    xxgk.readers: a DOCX or XLSX is a zip too, but a report; the name does not decide), else None."""
+    from .readers import is_archive
+
+    try:
+        with zf.open(info) as fh:
+            if fh.read(4) not in ZIP_MAGIC:
+                return None
+        data = zf.read(info)
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError):
+        return None  # read as a file: it fails with its message then
+    return data if is_archive(data, name) else None
+
+
+def _file_is_archive(p: Path) -> bool:
+    from .readers import kind_of_members
+
+    try:
+        with open(p, "rb") as fh:
+            if fh.read(4) not in ZIP_MAGIC:
+                return False
+        with zipfile.ZipFile(p) as zf:
+            return kind_of_members(zf.namelist()) == "zip"
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError):
+        return False  # a damaged archive is a failed file, with its message
 
 
 def _archive_items(zf: zipfile.ZipFile, shown: str, chain: tuple[str, ...], depth: int) -> Iterator[Item]:
@@ -62,9 +86,10 @@ def _archive_items(zf: zipfile.ZipFile, shown: str, chain: tuple[str, ...], dept
         if any(part.startswith(".") or part == "__MACOSX" for part in name.split("/")):
             continue
         member_chain = chain + (info.filename,)
-        if _is_archive(name) and depth < MAX_ARCHIVE_DEPTH:
+        data = _member_is_archive(zf, info, name) if depth < MAX_ARCHIVE_DEPTH else None
+        if data is not None:
             try:
-                with zipfile.ZipFile(io.BytesIO(zf.read(info))) as inner:
+                with zipfile.ZipFile(io.BytesIO(data)) as inner:
                     yield from _archive_items(inner, f"{shown}!/{name}", member_chain, depth + 1)
                 continue
             except ARCHIVE_ERRORS:
@@ -90,7 +115,7 @@ def walk(paths: Iterable[str | os.PathLike], skip: Iterable[Path] = ()) -> Itera
 def _file_items(p: Path, skip_set: set[Path]) -> Iterator[Item]:
     if skip_set and any(p.name == s.name for s in skip_set) and p.resolve() in skip_set:
         return
-    if _is_archive(p.name) and p.is_file():
+    if p.is_file() and _file_is_archive(p):
         try:
             with zipfile.ZipFile(p) as zf:
                 yield from _archive_items(zf, str(p), (str(p),), 1)

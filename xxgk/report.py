@@ -26,7 +26,10 @@ class Value:
     status: "read" a number read from the source; "blank" the cell is there but empty (/, -, 无);
     "inferred" the number was placed by the accounting identities (the source row lacked a cell);
     "missing" the row or cell was not found; "unplaced" the row was found but its numbers could
-    not be placed with certainty; "doubtful" read, but with low recognition confidence.
+    not be placed with certainty; "doubtful" read, but with low recognition confidence;
+    "split" cut out of a run of digits printed without separators (raw: the run), every split
+    consistent with the template agreeing on it; "ambiguous" such a cell the splits disagree on
+    (null, flagged CELL_AMBIGUOUS) — see xxgk/extract/split.py.
     """
 
     value: int | Decimal | None = None

@@ -60,9 +60,14 @@ def _checked(items: list[Item], rules, select: list[str], ignore: list[str], job
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
+    import os
+
+    from ..workers import init_worker
+
     ctx = mp.get_context("forkserver")  # OCR's onnxruntime threads do not survive a fork
-    ctx.set_forkserver_preload(["xxgk.pipeline"])
-    with ProcessPoolExecutor(jobs, mp_context=ctx) as pool:
+    ctx.set_forkserver_preload(["xxgk._forkserver_guard", "xxgk.pipeline"])
+    # workers end with this process, even when it is killed outright (xxgk.workers)
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=init_worker, initargs=(os.getpid(),)) as pool:
         yield from pool.map(_check_item, items, [select] * len(items), [ignore] * len(items), chunksize=1)
 
 

@@ -49,8 +49,24 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(8000, "--port", min=1, max=65535, help="端口（1–65535）"),
         auth: bool = typer.Option(False, "--auth", help="写操作（上传、审核）需要审核员登录；账号用 xxgk users add 创建"),
         read_only: bool = typer.Option(False, "--read-only", help="只读：不能上传，也不能修改审核结论"),
+        secure_cookies: bool = typer.Option(False, "--secure-cookies",
+                                            help="会话 Cookie 只经 HTTPS 发送（在 HTTPS 反向代理之后运行时使用）"),
+        forwarded_allow_ips: str = typer.Option("127.0.0.1", "--forwarded-allow-ips",
+                                                help="信任其 X-Forwarded-For/-Proto 头的反向代理地址（逗号分隔）；"
+                                                     "经这些代理以 HTTPS 访问时 Cookie 自动带 Secure"),
+        parse_workers: int = typer.Option(2, "--parse-workers", help="解析上传文件的工作进程数（1–64）"),
+        parse_timeout: float = typer.Option(60.0, "--parse-timeout",
+                                            help="每个上传文件的解析时限（秒，1–3600），超时即停止并记为无法读取"),
+        parse_memory: int = typer.Option(1024, "--parse-memory",
+                                         help="每个解析进程可用的内存（MB，至少 64），超出即停止并记为无法读取"),
     ):
         """启动审核台（网页界面）：上传、查看报告与审核意见、确认或驳回、统计与导出。"""
+        # ranges checked here, not by Typer: its range tag wraps the help column at 80 columns
+        for name, value, lo, hi in (("--parse-workers", parse_workers, 1, 64), ("--parse-timeout", parse_timeout, 1, 3600),
+                                    ("--parse-memory", parse_memory, 64, 1 << 20)):
+            if not lo <= value <= hi:
+                typer.echo(f"xxgk: {name} 应在 {lo} 到 {hi} 之间，而不是 {value:g}", err=True)
+                raise typer.Exit(2)
         _need_web()
         import uvicorn
 
@@ -62,10 +78,14 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
         if not _loopback(host) and not auth and not read_only:
             typer.echo(f"xxgk: 警告：在 {host} 上开放且未开启 --auth，网络中任何人都可以上传和修改审核结论", err=True)
-        application = create_app(store=store, auth=auth, read_only=read_only)
+        from ..web.jobs import ParseLimits
+
+        application = create_app(store=store, auth=auth, read_only=read_only, secure_cookies=secure_cookies,
+                                 parse=ParseLimits(workers=parse_workers, seconds=parse_timeout, memory_mb=parse_memory))
         mode = "只读" if read_only else ("需要登录" if auth else "无需登录")
         typer.echo(f"审核台：http://{host}:{port}/ （数据库 {store.url}，{mode}）  按 Ctrl-C 停止")
-        uvicorn.run(application, host=host, port=port, log_level="warning", server_header=False)
+        uvicorn.run(application, host=host, port=port, log_level="warning", server_header=False,
+                    proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips)
 
     users = typer.Typer(help="审核员账号（审核台 --auth 时用于登录）。", no_args_is_help=True)
     app.add_typer(users, name="users")

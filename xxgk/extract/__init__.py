@@ -11,6 +11,7 @@ from .meta import find_meta
 from .narrative import claims
 from .sections import find_sections
 from .settle import settle
+from .split import apply as split_runs
 from .tables import read_tables
 
 
@@ -49,6 +50,7 @@ def extract(doc: Document) -> Report:
     if any(line.page is not None for line in doc.lines):
         report.line_pages = [line.page for line in doc.lines]
     report.claims, report.sums = claims(_prose(doc, sections), tpl)
+    split_runs(doc, tpl, report)  # rows the tables did not give, from run-together digits (split.py)
     report.is_report = _looks_like_report(doc, report)
     return report
 
@@ -65,7 +67,8 @@ def _looks_like_report(doc: Document, report: Report) -> bool:
 def _prose(doc: Document, sections) -> list[tuple[int, str, int | None]]:
     """(line, text, section number) of every prose line — headings and table lines excluded."""
     starts = sorted((s.line, s.number) for s in sections)
-    heading_lines = {s.line for s in sections}
+    # a heading line is no prose — unless the heading stands inside a long line (sections.py `_inline`)
+    heading_lines = {s.line for s in sections if not (s.lines and s.lines[0][0] == s.line)}
     out = []
     k, current = 0, None
     nxt = starts[0][0] if starts else None  # the line where the next section starts

@@ -42,6 +42,15 @@ def _candidates(doc: Document, tpl: Template):
 
 
 def find_sections(doc: Document, tpl: Template) -> list[SectionText]:
+    found = _by_lines(doc, tpl)
+    if len(found) < 3:  # a crawled page kept as one or a few long lines: headings inside them
+        inline = _inline(doc, tpl)
+        if len(inline) > len(found):
+            return inline
+    return found
+
+
+def _by_lines(doc: Document, tpl: Template) -> list[SectionText]:
     cands = _candidates(doc, tpl)
     chosen: list[tuple[int, int, str]] = []
     after = -1
@@ -68,4 +77,51 @@ def find_sections(doc: Document, tpl: Template) -> list[SectionText]:
         sections.append(
             SectionText(number, title, doc.lines[idx].no, doc.lines[end].no, "\n".join(t for _, t in body), body)
         )
+    return sections
+
+
+_CN_NUMBERS = "一二三四五六"
+
+
+@lru_cache(maxsize=None)
+def _numbered(n: int) -> re.Pattern:
+    """A section's numbering just before its title: 三、 3、 3. （三）."""
+    cn = _CN_NUMBERS[n - 1]
+    return re.compile(rf"(?:{cn}\s*[、.．]|{n}\s*[、.．]|[（(]{cn}[）)])[^\d、。，；,.．]{{0,8}}$")
+
+
+def _inline(doc: Document, tpl: Template) -> list[SectionText]:
+    """Sections whose numbered headings stand inside long lines (三、收到和处理政府信息公开申请情况
+    in the middle of a one-line report), in order; each section's text runs to the next heading."""
+    pattern, by_key = _keys_pattern(tpl.id)
+    hits: list[tuple[int, int, int, int]] = []  # (line index, start, end, section number)
+    for idx, line in enumerate(doc.lines):
+        text = line.text
+        if len(text) <= 3 * _MAX_HEADING:
+            continue
+        for m in pattern.finditer(text):
+            n = by_key[m.group(0)]
+            num = _numbered(n).search(text, max(0, m.start() - 14), m.start())
+            if num is not None:
+                title = tpl.sections[n - 1].title  # the whole official title when it is printed
+                at = text.find(title, num.start(), m.end() + len(title))
+                hits.append((idx, num.start(), at + len(title) if at >= 0 else m.end(), n))
+    chosen: list[tuple[int, int, int, int]] = []
+    for number in range(1, len(tpl.sections) + 1):
+        after = (chosen[-1][0], chosen[-1][2]) if chosen else (-1, -1)
+        pick = next((h for h in hits if h[3] == number and (h[0], h[1]) >= after), None)
+        if pick is not None:
+            chosen.append(pick)
+    sections = []
+    for k, (idx, start, end, number) in enumerate(chosen):
+        stop = (chosen[k + 1][0], chosen[k + 1][1]) if k + 1 < len(chosen) else (len(doc.lines) - 1, None)
+        body = []
+        for i in range(idx, stop[0] + 1):
+            text = doc.lines[i].text
+            piece = text[end if i == idx else 0 : stop[1] if i == stop[0] else None].strip()
+            if piece and not doc.lines[i].in_table:
+                body.append((doc.lines[i].no, piece))
+        title = doc.lines[idx].text[start:end]
+        sections.append(SectionText(number, title, doc.lines[idx].no, doc.lines[stop[0]].no,
+                                    "\n".join(t for _, t in body), body))
     return sections

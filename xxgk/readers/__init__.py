@@ -47,11 +47,23 @@ def _zip_kind(data: bytes, name: str = "") -> str:
         if b"word/document.xml" in data or b"word/_rels" in data or name.lower().endswith((".docx", ".docm", ".dotx")):
             return "docx"
         return "zip"
+    return kind_of_members(names)
+
+
+def kind_of_members(names) -> str:
+    """docx, xlsx or zip, from the member names of a readable zip file."""
+    names = set(names)
     if "word/document.xml" in names or any(n.startswith("word/") for n in names):
         return "docx"
     if "xl/workbook.xml" in names:
         return "xlsx"
     return "zip"
+
+
+def is_archive(data: bytes, name: str = "") -> bool:
+    """Whether these bytes are a zip archive of files (not a DOCX or XLSX, which are zip files
+    too): what every entrance that opens archives asks — `xxgk check`, `xxgk ingest`, the desk."""
+    return data[:4] in (b"PK\x03\x04", b"PK\x05\x06") and sniff(data, name) == "zip"
 
 
 def read_bytes(data: bytes, name: str = "") -> Document:
@@ -156,7 +168,7 @@ def register(fmt: str):
 from . import image as _image  # noqa: E402,F401
 from . import pdf as _pdf  # noqa: E402,F401
 
-__all__ = ["Document", "ReadError", "load", "lossy", "read_bytes", "read_path", "read_text", "sniff", "register"]
+__all__ = ["Document", "ReadError", "is_archive", "kind_of_members", "load", "lossy", "read_bytes", "read_path", "read_text", "sniff", "register"]
 
 
 # the readers of other formats register themselves (HTML and DOCX need the optional `formats`

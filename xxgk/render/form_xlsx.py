@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .. import template as T
 from ..form import grids
+from ..spreadsheet import literal
 from .data import DataError, ReportData, _value
 from .skeleton import heading
 
@@ -83,6 +84,7 @@ def write_form(path: str | Path, template_id: str = T.LATEST, rd: ReportData | N
     for i, (label, value, key) in enumerate(rows, start=3):
         ws.cell(i, 1, label).font = st["bold"]
         c = ws.cell(i, 2, value)
+        literal(c)  # an agency name from a report never becomes a formula
         c.border = st["border"]
         if key != "meta.template":
             c.fill = st["input"]
@@ -167,6 +169,7 @@ def write_form(path: str | Path, template_id: str = T.LATEST, rd: ReportData | N
         ws.cell(r, 1, heading(s.number, s.title)).font = st["bold"]
         ws.cell(r, 1).alignment = st["left"]
         c = ws.cell(r, 2, rd.sections.get(s.number))
+        literal(c)
         c.alignment = st["left"]
         c.fill = st["input"]
         c.border = st["border"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from concurrent.futures import Executor
 from typing import Any, Iterable, Iterator, Sequence
@@ -18,7 +18,7 @@ from ..agency import agency_key, base_name, group_keys, keys_compatible
 from ..report import Report
 from . import crossyear
 from . import schema as S
-from .db import StoreError, current_revision, database_url, make_engine, migrate, sqlite_path
+from .db import StoreError, current_revision, database_url, lock_for_write, make_engine, migrate, sqlite_path
 from .rows import (
     _RID,
     CELL_COLUMNS,
@@ -42,6 +42,12 @@ def _chunks(seq: Sequence, n: int = _CHUNK) -> Iterator[Sequence]:
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def _token_id(token: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 # ---- what the read API returns ------------------------------------------------------------------
@@ -421,6 +427,7 @@ class Store:
         all of them or none.  A report whose content (sha256) is stored by this parser version is
         skipped; by another version, replaced in place (same id, new cells and findings)."""
         with self.engine.begin() as conn:
+            lock_for_write(conn)  # another ingest's batch must not land between our reads and writes
             if batch:
                 self._bump(conn)
             return self._write(conn, batch, failures)
@@ -705,17 +712,49 @@ class Store:
             exists = conn.execute(sa.select(U.c.name).where(U.c.name == name)).first() is not None
             if exists and not replace:
                 return False
-            if exists:
+            if exists:  # a new password ends the sessions signed in with the old one
                 conn.execute(U.update().where(U.c.name == name).values(password_hash=password_hash))
+                conn.execute(S.sessions.delete().where(S.sessions.c.user_name == name))
             else:
                 conn.execute(U.insert().values(name=name, password_hash=password_hash, created_at=_now()))
         return True
 
     def remove_user(self, name: str) -> bool:
-        """Remove a reviewer and their API tokens (their reviews stay)."""
+        """Remove a reviewer, their API tokens and every session of theirs (their reviews stay)."""
         with self.engine.begin() as conn:
             conn.execute(S.api_tokens.delete().where(S.api_tokens.c.user_name == name))
+            conn.execute(S.sessions.delete().where(S.sessions.c.user_name == name))
             return conn.execute(S.users.delete().where(S.users.c.name == name)).rowcount > 0
+
+    # sign-in sessions: the cookie holds a random token, the database its SHA-256 (a stolen copy
+    # of the database does not sign anyone in)
+
+    def create_session(self, name: str, seconds: float) -> str:
+        """A new session for reviewer `name` valid for `seconds`; returns its token."""
+        import secrets
+
+        token = secrets.token_urlsafe(32)
+        now = _now()
+        Ss = S.sessions
+        with self.engine.begin() as conn:
+            conn.execute(Ss.delete().where(Ss.c.expires_at < now))  # expired ones go on the way
+            conn.execute(Ss.insert().values(id=_token_id(token), user_name=name, created_at=now,
+                                            expires_at=now + timedelta(seconds=seconds)))
+        return token
+
+    def session_user(self, token: str) -> str | None:
+        """The reviewer a live session belongs to (None: ended, expired, or never existed)."""
+        Ss = S.sessions
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(Ss.c.user_name, Ss.c.expires_at).where(Ss.c.id == _token_id(token))).first()
+        if row is None:
+            return None
+        expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=timezone.utc)
+        return row.user_name if expires > _now() else None
+
+    def end_session(self, token: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(S.sessions.delete().where(S.sessions.c.id == _token_id(token)))
 
     def users(self) -> list[User]:
         U = S.users

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from .. import checks
 from ..agency import group_keys, keys_compatible
 from . import schema as S
+from .db import CROSS_YEAR_LOCK, lock_for_write
 from .rows import FINDING_COLUMNS, build_report, finding_rows
 
 PENDING_KEYS = 200  # agency keys per batch
@@ -115,7 +116,8 @@ def finding_rows_for(store, conn: sa.Connection, clusters: list[list[dict]], rul
         cond, params = need.condition()
         cells: dict[int, list[tuple]] = defaultdict(list)
         for part in store._chunked(ids):
-            sql = f"SELECT report_id, table_key, row_id, col_id, value, status FROM cells WHERE report_id IN ?? AND {cond}"
+            # raw: a row left ambiguous by the run-together splitter is judged by its digit run
+            sql = f"SELECT report_id, table_key, row_id, col_id, value, status, raw FROM cells WHERE report_id IN ?? AND {cond}"
             for row in store._raw(conn, sql, [list(part), *params]):
                 cells[row[0]].append(row[1:])
         out: list[tuple] = []
@@ -155,6 +157,9 @@ def update(store, rules: list | None = None, executor: Executor | None = None) -
     total = 0
     while True:
         with store.engine.begin() as conn:
+            # one pass at a time: two ingests at once would each delete and rewrite the same
+            # findings, and both rewrites would stay
+            lock_for_write(conn, CROSS_YEAR_LOCK)
             pending = conn.execute(
                 sa.select(R.c.agency_base, R.c.agency_key)
                 .where(R.c.cross_pending, R.c.agency_key.is_not(None))

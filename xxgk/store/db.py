@@ -93,6 +93,26 @@ def current_revision(connection: sa.Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
+MIGRATION_LOCK = 7470301  # PostgreSQL advisory lock keys of xxgk
+CROSS_YEAR_LOCK = 7470302
+
+
+def lock_for_write(conn: sa.Connection, key: int | None = None) -> None:
+    """Serialise this transaction with the other writers, as its first statement.
+
+    SQLite: BEGIN IMMEDIATE takes the database's write lock now (waiting for another writer up
+    to the busy timeout), so what the transaction reads stays true until it commits — the
+    driver would otherwise run the first SELECTs outside any transaction and begin only at the
+    first INSERT, after another process may have written the same rows.  PostgreSQL: with a
+    `key`, a transaction-level advisory lock (released at commit or rollback); rows are
+    otherwise protected by the database's own isolation and constraints."""
+    if conn.dialect.name == "sqlite":
+        if not conn.connection.driver_connection.in_transaction:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif conn.dialect.name == "postgresql" and key is not None:
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+
 def migrate(engine: sa.Engine) -> None:
     """Bring the schema to the newest migration (no-op when it is there already)."""
     from alembic import command
@@ -102,9 +122,8 @@ def migrate(engine: sa.Engine) -> None:
         if current_revision(conn) == head:
             return
     with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            # two processes opening a new database at once: one migrates, the other waits
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(7470301)"))
+        # two processes opening a new database at once: one migrates, the other waits
+        lock_for_write(conn, MIGRATION_LOCK)
         if current_revision(conn) == head:
             return
         command.upgrade(_alembic_config(conn), "head")

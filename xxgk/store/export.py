@@ -9,7 +9,8 @@ long  one row per stored cell: LONG_FIELDS (report, table, row, column, value, s
 
 XLSX headers are Chinese (the template declaration's labels, e.g. 表三·（一）予以公开·总计), with a
 second sheet 说明 that maps each header to its column name; Parquet needs pyarrow (extra
-``xxgk[parquet]``).  Every writer streams: memory does not grow with the corpus.
+``xxgk[parquet]``).  Text that a spreadsheet would take for a formula (``=…``, ``+…``, ``-…``,
+``@…``) is neutralised in CSV and XLSX (xxgk.spreadsheet); Parquet and JSON Lines keep it as is.  Every writer streams: memory does not grow with the corpus.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from .. import template as T
+from ..spreadsheet import csv_safe, xlsx_safe
 from .core import ReportSummary, Store
 from .rows import cell_ids, cell_label
 
@@ -168,6 +170,8 @@ def _text(v) -> str:
         return ""
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, str):
+        return csv_safe(v)  # text from a report never becomes a formula (see xxgk.spreadsheet)
     return str(v)
 
 
@@ -216,7 +220,7 @@ def _write_xlsx(path: Path, columns, rows, layout) -> int:
             sheet = wb.create_sheet(title if part == 1 else f"{title}{part}")
             sheet.append(headers)
             in_sheet = 0
-        sheet.append(r)
+        sheet.append([xlsx_safe(sheet, v) if isinstance(v, str) else v for v in r])
         in_sheet += 1
         n += 1
     if sheet is None:

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from .ray_engine import RayExecutor
 
 MAX_IN_FLIGHT_BYTES = 128 << 20  # file bytes handed to the workers and not yet back
+# imported once into the forkserver; the guard ends it with the main process (xxgk.workers)
+FORKSERVER_PRELOAD = ["xxgk._forkserver_guard", "xxgk.store.rows", "xxgk.pipeline"]
 
 
 # ---- the workers ----------------------------------------------------------------------------------
@@ -44,8 +46,15 @@ Task = list[tuple[str, str, "bytes | tuple[str, ...]"]]  # (path, name, data, or
 Outcome = tuple  # ("ok", ReportRows) | ("fail", path, sha256, reason, message)
 
 
-def _init_worker() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+def _init_worker(owner_pid: int | None = None) -> None:
+    """Ctrl-C is the main process's to handle; the worker exits when the main process dies
+    (kill -9 included), see xxgk.workers."""
+    from ..workers import init_worker
+
+    init_worker(owner_pid or os.getppid())
+
+
+MEMORY_MESSAGE = "读取此文件所需内存超出上限，已停止（文件可能过大或结构异常）"
 
 
 def parse_task(task: Task, dialect: str = "sqlite") -> list[Outcome]:
@@ -69,6 +78,8 @@ def parse_task(task: Task, dialect: str = "sqlite") -> list[Outcome]:
             out.append(("ok", report_rows(report).pack(dialect)))
         except ReadError as exc:
             out.append(("fail", path, sha, exc.reason, str(exc)))
+        except MemoryError:  # over the worker's memory limit (the desk's parse pool sets one)
+            out.append(("fail", path, sha, "memory", MEMORY_MESSAGE))
         except Exception as exc:  # a bug must not stop the batch; say which file and what
             out.append(("fail", path, sha, "internal-error", f"内部错误（{type(exc).__name__}: {exc}），请报告此问题"))
     return out
@@ -245,6 +256,9 @@ class _Run:
             try:
                 total.add(self.store.write([rows]))
             except (sa.exc.IntegrityError, sa.exc.DataError, sa.exc.ProgrammingError) as exc:
+                if rows.sha256 in self.store.known([rows.sha256]):  # another ingest stored it meanwhile
+                    total.skipped += 1
+                    continue
                 path = rows.report.get("source_path") or rows.report.get("source_name") or "?"
                 total.add(self.store.write([], [(path, rows.sha256, "store-error", f"无法写入数据库：{exc.orig}")]))
         total.add(self.store.write([], self.fails))
@@ -262,8 +276,8 @@ class _Run:
             return self.engine
         # forkserver: workers start from a clean process that holds no database connection
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["xxgk.store.rows", "xxgk.pipeline"])
-        return ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker)
+        ctx.set_forkserver_preload(FORKSERVER_PRELOAD)
+        return ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker, initargs=(os.getpid(),))
 
     def submit(self, task: Task) -> None:
         assert self.pool is not None

@@ -206,7 +206,7 @@ def build_report(row: Mapping[str, Any], cells: Iterable[tuple], findings: Itera
                  quick: bool = False) -> Report:
     """The canonical model from stored rows: `row` a reports row (mapping), `cells` tuples
     (table_key, row_id, col_id, value, status, raw, line, page, doc_table, doc_row, doc_cell,
-    confidence) — or only the first five for a `quick` model of the values, whose absent cells
+    confidence) — or only the first five (or six, with raw) for a `quick` model of the values, whose absent cells
     share one Value (for the checks, which only read) — and `findings` tuples (code, severity,
     message, where_json)."""
     tables = {tk: {rid: dict.fromkeys(cols, _ABSENT) for rid, cols in rows} for tk, rows in _skeleton(row["template"])}
@@ -220,6 +220,8 @@ def build_report(row: Mapping[str, Any], cells: Iterable[tuple], findings: Itera
         v = c[3] if type(c[3]) is int else number(c[3])
         if len(c) == 5:
             cols[c[2]] = Value(v, c[4])
+        elif len(c) == 6:  # a quick model with the raw text (the cross-year pass)
+            cols[c[2]] = Value(v, c[4], c[5])
         else:
             cols[c[2]] = Value(v, c[4], c[5], c[6], c[7], (c[8], c[9], c[10]) if c[8] is not None else None, c[11])
     if not quick:

@@ -10,6 +10,8 @@ reviews   a reviewer's verdict on a finding, keyed by the finding's stable key, 
           re-ingesting and re-parsing the same file
 failures  files that could not be read, with their message
 users     the reviewers who may sign in to the web desk (xxgk users add)
+sessions  their sign-in sessions (id = SHA-256 of the cookie's token): sign-out, removal of the
+          reviewer or a new password deletes them, so the cookie stops working at once
 store_state  counters of the store; `generation` goes up with every write that changes reports,
           cells or findings
 stats_cache  Store.stats results, each valid for the generation it was computed at
@@ -78,7 +80,7 @@ cells = sa.Table(
     sa.Column("row_id", sa.String(40), primary_key=True),
     sa.Column("col_id", sa.String(24), primary_key=True),
     sa.Column("value", sa.Numeric(20, 4)),
-    sa.Column("status", sa.String(12), nullable=False),  # read / blank / inferred / unplaced / doubtful
+    sa.Column("status", sa.String(12), nullable=False),  # read / blank / inferred / unplaced / doubtful / split / ambiguous
     sa.Column("raw", sa.Text),
     sa.Column("line", sa.Integer),
     sa.Column("page", sa.Integer),
@@ -133,6 +135,15 @@ users = sa.Table(
     sa.Column("name", sa.String(64), primary_key=True),
     sa.Column("password_hash", sa.Text, nullable=False),  # Argon2 (xxgk.web.security); never the password
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),  # sha256 of the token in the cookie
+    sa.Column("user_name", sa.String(64), sa.ForeignKey("users.name", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 store_state = sa.Table(

@@ -36,13 +36,31 @@ def fictional_agency(rng: random.Random) -> str:
     return rng.choice(_COUNTIES) + rng.choice(_PREFIXES) + rng.choice(_KINDS)
 
 
-def _count(rng: random.Random, hi: int, zero_share: float) -> int:
+def _uniform_count(rng: random.Random, hi: int, zero_share: float) -> int:
     return 0 if rng.random() < zero_share else rng.randint(1, hi)
 
 
-def random_values(tpl: T.Template, rng: random.Random, zero_share: float = 0.1, previous: dict | None = None) -> dict:
+def real_count(rng: random.Random, hi: int, zero_share: float) -> int:
+    """A count drawn the way real reports have them: mostly 0, many small, a few large (`hi`
+    only scales the small ones)."""
+    u = rng.random()
+    zero = max(zero_share, 0.55)
+    if u < zero:
+        return 0
+    if u < zero + (1 - zero) * 0.85:
+        return rng.randint(1, min(hi, 9) if hi > 1 else 1)
+    if u < zero + (1 - zero) * 0.98:
+        return rng.randint(10, 99)
+    return rng.randint(100, 999)
+
+
+def random_values(tpl: T.Template, rng: random.Random, zero_share: float = 0.1, previous: dict | None = None,
+                  realistic: bool = False) -> dict:
     """Numbers satisfying every identity of `tpl`.  With `previous` (last year's values of the
-    same agency) the carry-over and the in-force counts continue from it."""
+    same agency) the carry-over and the in-force counts continue from it.  `realistic` draws
+    counts as real reports have them (`real_count`: mostly zeros, few large; applicants other
+    than 自然人 rarer still) instead of uniformly."""
+    _count = real_count if realistic else _uniform_count
     values: dict[str, dict[str, dict[str, object]]] = {}
     for table in tpl.tables:
         values[table.key] = {r.id: {} for r in table.rows}
@@ -74,12 +92,16 @@ def random_values(tpl: T.Template, rng: random.Random, zero_share: float = 0.1, 
     applicants = next(i.right for i in req.identities if i.code == "T3_ROW_SUM")
     rows = values["requests"]
     for c in applicants:
+        share = max(zero_share, 0.85) if realistic and c != applicants[0] else zero_share
         for r in result_rows:
-            rows[r][c] = _count(rng, 9, zero_share)
+            rows[r][c] = _count(rng, 9, share)
         processed = sum(rows[r][c] for r in result_rows)
         rows["total_processed"][c] = processed
         forward = _count(rng, 5, zero_share)
-        over = rng.randint(0, processed + forward) if rng.random() > zero_share else 0
+        if realistic:
+            over = min(_count(rng, 5, zero_share), processed + forward)
+        else:
+            over = rng.randint(0, processed + forward) if rng.random() > zero_share else 0
         if previous is not None:
             over = previous["requests"]["carried_forward"][c]
             forward = max(forward, over - processed)
@@ -132,6 +154,7 @@ def random_report(
     zero_share: float = 0.1,
     blank_share: float = 0.0,
     previous: SynthReport | None = None,
+    realistic: bool = False,
 ) -> SynthReport:
     if not isinstance(rng, random.Random):
         rng = random.Random(rng)
@@ -141,7 +164,7 @@ def random_report(
     if year is None:
         year = rng.randint(tpl.first_year, 2025) if tpl.id == "2021" else rng.randint(2019, 2020)
     agency = agency or fictional_agency(rng)
-    values = random_values(tpl, rng, zero_share, previous.values if previous else None)
+    values = random_values(tpl, rng, zero_share, previous.values if previous else None, realistic)
     sections = narrative(values, agency, year, rng)
     if blank_share:  # cells left blank after the numbers were made consistent
         for rows in values.values():

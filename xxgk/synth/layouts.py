@@ -20,7 +20,10 @@ LAYOUTS = ("tsv", "pdf", "tab-cell", "cells", "pipe", "pipe-cells", "pipe-open",
 # (SUBROWS_SUMMED, UNIT_CONVERTED) — tests/test_property_variants.py
 VARIANT_LAYOUTS = ("variants",)
 # written but not yet read back exactly (rows of one or two numbers, blank marks): see docs/tables.md
-EXTRA_LAYOUTS = ("spaced",)
+# (runtogether: the cells joined with nothing between them; some cells stay null and flagged
+# CELL_AMBIGUOUS, see xxgk/extract/split.py and docs/split.md)
+EXTRA_LAYOUTS = ("spaced", "runtogether")
+ALL_LAYOUTS = LAYOUTS + EXTRA_LAYOUTS
 HEADINGS = ("一、", "1、", "1.", "（一）", "")
 _CN = "一二三四五六"
 
@@ -191,6 +194,8 @@ WRITERS = {
     "pipe-open": lambda g, rng, rh: _pipe_open(g, rng),
     "label-line": lambda g, rng, rh: _label_line(g, rng),
     "spaced": lambda g, rng, rh: _spaced(g, rng),
+    # a crawled page's text: cells joined with nothing between them
+    "runtogether": lambda g, rng, rh: ["".join("".join(row) for row in g)],
     "variants": lambda g, rng, rh: _tsv(g, rng),
 }
 
@@ -204,6 +209,7 @@ def write(
     rng: random.Random | int | None = None,
     heading: str | None = None,
     blank: str | None = None,
+    one_line: bool | None = None,
 ) -> str:
     """The report as text.  Blank cells are written as `blank` (default: chosen at random; the
     one-cell-per-line and PDF layouts cannot show an empty cell, so they always use a mark)."""
@@ -211,7 +217,7 @@ def write(
         rng = random.Random(rng)
     if blank is None:
         blank = rng.choice(BLANK_MARKS)
-    if layout in ("cells", "pdf", "label-line", "spaced") and not blank:
+    if layout in ("cells", "pdf", "label-line", "spaced", "runtogether") and not blank:
         blank = "/"  # these layouts cannot show an empty cell
     tpl = T.get(rep.template)
     heading = heading if heading is not None else rng.choice(HEADINGS)
@@ -249,6 +255,10 @@ def write(
         lines += rep.sections[n].split("\n")
     if layout == "cells":
         lines += ["", "附件：", "分享到："]
+    if layout == "runtogether":  # the whole report on one line (`one_line`, default: at random), or a few
+        if one_line if one_line is not None else rng.random() < 0.5:
+            return "".join(line.strip() for line in lines) + "\n"
+        return "\n".join(line.strip() for line in lines if line.strip()) + "\n"
     return "\n".join(lines) + "\n"
 
 

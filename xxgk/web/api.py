@@ -13,7 +13,7 @@ from pydantic import AfterValidator, BaseModel, Field
 
 from .. import checks
 from . import views
-from .security import LOCKED_MESSAGE, csrf_token, current_user, require_csrf, require_writer, sign_in
+from .security import csrf_token, current_user, require_csrf, require_writer, sign_in, sign_out
 from .uploads import UploadRefused, expand
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -181,8 +181,17 @@ def _filters(year, level, region, agency, has_errors, code, template, q) -> dict
 
 
 ReportId = Annotated[int, Path(ge=1, le=2**31 - 1, description="报告编号")]
-Year = Query(None, ge=1990, le=2100, description="报告年度")
-Text = Query(None, max_length=100)
+
+# Each parameter gets its own Query object: FastAPI records a parameter's name on the object it
+# is given, so one shared object made `level`, `region` and `agency` all read `?level=`.
+YearQ = Annotated[int | None, Query(ge=1990, le=2100, description="报告年度")]
+LevelQ = Annotated[str | None, Query(max_length=100, description="行政层级（如 省级、地市级、县级、乡镇街道）")]
+RegionQ = Annotated[str | None, Query(max_length=100, description="地区（包含这段文字）")]
+AgencyQ = Annotated[str | None, Query(max_length=100, description="机关名称（同一机关带或不带地名均可）")]
+HasErrorsQ = Annotated[bool | None, Query(description="是否有错误级审核意见")]
+CodeQ = Annotated[str | None, Query(max_length=40, description="含有该代码审核意见的报告")]
+TemplateQ = Annotated[Literal["2021", "2019"] | None, Query(description="模板版本")]
+TextQ = Annotated[str | None, Query(max_length=100, description="机关、标题或文件名中的文字")]
 
 
 # ---- session -------------------------------------------------------------------------------------
@@ -200,14 +209,14 @@ def session(request: Request):
 def login(request: Request, body: LoginIn):
     refused = sign_in(request, body.username, body.password)
     if refused:
-        raise HTTPException(429 if refused == LOCKED_MESSAGE else 401, refused)
+        raise HTTPException(refused.status, refused.message, headers=refused.headers())
     return session(request)
 
 
 @router.post("/logout", response_model=SessionInfo, summary="退出登录", dependencies=[Depends(require_csrf)],
              responses={403: WRITE_ERRORS[403]})
 def logout(request: Request):
-    request.session.clear()
+    sign_out(request)
     return session(request)
 
 
@@ -217,14 +226,14 @@ def logout(request: Request):
 @router.get("/reports", response_model=ReportList, summary="报告列表（可筛选、分页）")
 def list_reports(
     request: Request,
-    year: int | None = Year,
-    level: str | None = Text,
-    region: str | None = Text,
-    agency: str | None = Text,
-    has_errors: bool | None = None,
-    code: str | None = Query(None, max_length=40, description="含有该代码审核意见的报告"),
-    template: Literal["2021", "2019"] | None = None,
-    q: str | None = Query(None, max_length=100, description="机关、标题或文件名中的文字"),
+    year: YearQ = None,
+    level: LevelQ = None,
+    region: RegionQ = None,
+    agency: AgencyQ = None,
+    has_errors: HasErrorsQ = None,
+    code: CodeQ = None,
+    template: TemplateQ = None,
+    q: TextQ = None,
     order: Literal["id", "year", "agency"] = "id",
     limit: int = Query(50, ge=1, le=1000),
     offset: int = Query(0, ge=0, le=10_000_000),
@@ -278,17 +287,19 @@ def report_findings(request: Request, report_id: ReportId):
 @router.get("/findings", response_model=FindingList, summary="审核意见（按代码、级别、机关、年度、审核状态筛选）")
 def list_findings(
     request: Request,
-    code: str | None = Query(None, max_length=40),
+    code: Annotated[str | None, Query(max_length=40, description="审核意见代码")] = None,
     severity: Literal["error", "warning", "info"] | None = None,
-    agency: str | None = Text,
-    year: int | None = Year,
+    agency: AgencyQ = None,
+    year: YearQ = None,
+    level: LevelQ = None,
+    region: RegionQ = None,
     review: Literal["unreviewed", "reviewed", "confirmed", "dismissed"] | None = None,
     scope: Literal["report", "corpus"] | None = None,
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0, le=10_000_000),
 ):
-    f = {k: v for k, v in {"code": code, "severity": severity, "agency": agency, "year": year, "review": review,
-                           "scope": scope}.items() if v not in (None, "")}
+    f = {k: v for k, v in {"code": code, "severity": severity, "agency": agency, "year": year, "level": level,
+                           "region": region, "review": review, "scope": scope}.items() if v not in (None, "")}
     rows = _store(request).findings(limit=limit + 1, offset=offset, **f)
     return FindingList(limit=limit, offset=offset, more=len(rows) > limit, items=[r.to_json() for r in rows[:limit]])
 
@@ -356,13 +367,16 @@ def get_job(request: Request, job_id: str):
 def stats(
     request: Request,
     by: Literal["year", "level", "kind", "region", "province", "prefecture", "county", "agency", "template"] | None = None,
-    year: int | None = Year,
-    level: str | None = Text,
-    region: str | None = Text,
-    agency: str | None = Text,
-    has_errors: bool | None = None,
+    year: YearQ = None,
+    level: LevelQ = None,
+    region: RegionQ = None,
+    agency: AgencyQ = None,
+    has_errors: HasErrorsQ = None,
+    code: CodeQ = None,
+    template: TemplateQ = None,
+    q: TextQ = None,
 ):
-    f = _filters(year, level, region, agency, has_errors, None, None, None)
+    f = _filters(year, level, region, agency, has_errors, code, template, q)
     return _store(request).stats(by=by, **f).to_json()
 
 
@@ -380,14 +394,16 @@ def export(
     request: Request,
     format: Literal["csv", "xlsx"] = "csv",
     layout: Literal["wide", "long"] = "wide",
-    year: int | None = Year,
-    level: str | None = Text,
-    region: str | None = Text,
-    agency: str | None = Text,
-    has_errors: bool | None = None,
-    code: str | None = Query(None, max_length=40),
+    year: YearQ = None,
+    level: LevelQ = None,
+    region: RegionQ = None,
+    agency: AgencyQ = None,
+    has_errors: HasErrorsQ = None,
+    code: CodeQ = None,
+    template: TemplateQ = None,
+    q: TextQ = None,
 ):
-    return export_response(request, format, _filters(year, level, region, agency, has_errors, code, None, None), layout)
+    return export_response(request, format, _filters(year, level, region, agency, has_errors, code, template, q), layout)
 
 
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",

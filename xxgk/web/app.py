@@ -26,7 +26,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from .. import __version__
-from .security import LoginThrottle
+from . import tokens  # noqa: F401  (registers the API-token authenticator with security)
+from .security import SESSION_SECONDS, LoginThrottle, WriteGate
+from .jobs import ParseLimits
 from .uploads import Limits
 
 HERE = Path(__file__).resolve().parent
@@ -38,11 +40,15 @@ class Settings:
     read_only: bool = False  # no writes at all
     limits: Limits = field(default_factory=Limits)
     page_size: int = 50
+    secure_cookies: bool = False  # the session cookie only over HTTPS (behind a TLS proxy)
+    parse: ParseLimits = field(default_factory=ParseLimits)  # the upload parse workers' bounds
 
 
 class BodyLimit:
     """Refuse request bodies over the limit (413) — by Content-Length at once, and by counting
-    the bytes as they arrive for chunked bodies — before the multipart parser sees them."""
+    the bytes as they arrive for chunked bodies — before the multipart parser sees them.  Once a
+    body went over, whatever the application answers (FastAPI turns the interrupted form into a
+    400) is replaced by the 413."""
 
     def __init__(self, app, max_bytes: int):
         self.app = app
@@ -56,19 +62,25 @@ class BodyLimit:
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             return await self._refuse(scope, send)
         seen = 0
-        started = False
+        started = over = False
 
         async def counted():
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
+                    over = True
                     raise _TooLarge()
             return message
 
         async def tracking_send(message):
             nonlocal started
+            if over:  # the application's own answer to the cut-off body is dropped
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await self._refuse(scope, send)
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
@@ -77,18 +89,16 @@ class BodyLimit:
             await self.app(scope, counted, tracking_send)
         except _TooLarge:
             if not started:
+                started = True
                 await self._refuse(scope, send)
 
     async def _refuse(self, scope, send):
         mb = self.max_bytes // (1 << 20)
         body = f'{{"detail": "上传内容超过{mb} MB，请分批上传"}}'.encode()
         await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json; charset=utf-8"), (b"connection", b"close")]})
+                    "headers": [(b"content-type", b"application/json; charset=utf-8"),
+                                (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": body})
-
-
-class _TooLarge(Exception):
-    pass
 
 
 class SecurityHeaders:
@@ -97,16 +107,21 @@ class SecurityHeaders:
     CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
-    def __init__(self, app):
+    def __init__(self, app, secure_cookies: bool = False):
         self.app = app
+        self.secure_cookies = secure_cookies
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        secure = self.secure_cookies or scope.get("scheme") == "https"
 
         async def add(message):
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers") or [])
+                if secure:  # behind an HTTPS proxy the cookie must never travel in clear
+                    headers = [(k, v + b"; secure") if k.lower() == b"set-cookie" and b"secure" not in v.lower() else (k, v)
+                               for k, v in headers]
                 names = {k.lower() for k, _ in headers}
                 extra = {
                     b"x-content-type-options": b"nosniff",
@@ -122,7 +137,8 @@ class SecurityHeaders:
 
 
 def create_app(store_url: str | None = None, *, store=None, auth: bool = False, read_only: bool = False,
-               limits: Limits | None = None, secret: str | None = None, page_size: int = 50) -> FastAPI:
+               limits: Limits | None = None, secret: str | None = None, page_size: int = 50,
+               secure_cookies: bool = False, parse: ParseLimits | None = None) -> FastAPI:
     """The desk over the corpus at `store_url` (a path or a database URL; None → $XXGK_DB or
     ./xxgk.db), or over an open `store`."""
     from ..store import open_store
@@ -131,7 +147,8 @@ def create_app(store_url: str | None = None, *, store=None, auth: bool = False, 
     own_store = store is None
     if own_store:
         store = open_store(store_url)
-    settings = Settings(auth=auth, read_only=read_only, limits=limits or Limits(), page_size=page_size)
+    settings = Settings(auth=auth, read_only=read_only, limits=limits or Limits(), page_size=page_size,
+                        secure_cookies=secure_cookies, parse=parse or ParseLimits())
 
     @asynccontextmanager
     async def lifespan(_app):
@@ -153,7 +170,7 @@ def create_app(store_url: str | None = None, *, store=None, auth: bool = False, 
     )
     app.state.store = store
     app.state.settings = settings
-    app.state.jobs = Jobs(store)
+    app.state.jobs = Jobs(store, parse=settings.parse)
     app.state.login_throttle = LoginThrottle()
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(settings=settings, version=__version__)
@@ -176,10 +193,14 @@ def create_app(store_url: str | None = None, *, store=None, auth: bool = False, 
             return JSONResponse({"detail": jsonable_errors(exc)}, status_code=422)
         return _error(request, 422, "请求参数有误")
 
+    # outermost last: every answer (a 413 too) gets the security headers; the body limit counts
+    # what the write gate peeks at; the gate sees the session and refuses before the body is read
+    app.add_middleware(WriteGate, settings=settings, store=store)
     app.add_middleware(SessionMiddleware, secret_key=secret or os.environ.get("XXGK_SECRET") or secrets.token_urlsafe(32),
-                       session_cookie="xxgk_session", max_age=12 * 3600, same_site="lax", https_only=False)
-    app.add_middleware(SecurityHeaders)
+                       session_cookie="xxgk_session", max_age=SESSION_SECONDS, same_site="lax",
+                       https_only=secure_cookies)
     app.add_middleware(BodyLimit, max_bytes=settings.limits.max_request_bytes)
+    app.add_middleware(SecurityHeaders, secure_cookies=secure_cookies)
     return app
 
 

@@ -12,7 +12,7 @@ from .. import checks
 from ..report import Severity
 from . import charts, views
 from .filters import finding_filters, query, report_filters, safe_next
-from .security import LOCKED_MESSAGE, csrf_token, current_user, require_csrf, require_writer, sign_in
+from .security import csrf_token, current_user, require_csrf, require_writer, sign_in, sign_out
 from .uploads import UploadRefused
 
 router = APIRouter(include_in_schema=False)
@@ -315,14 +315,15 @@ async def login(request: Request):
     back = safe_next(str(form.get("next") or ""))
     refused = sign_in(request, name, password)
     if refused:
-        status = 429 if refused == LOCKED_MESSAGE else 401
-        return render(request, "login.html", status=status, next_url=back, error=refused, username=name)
+        response = render(request, "login.html", status=refused.status, next_url=back, error=refused.message, username=name)
+        response.headers.update(refused.headers() or {})
+        return response
     return RedirectResponse(back, status_code=303)
 
 
 @router.post("/logout", dependencies=[Depends(require_csrf)])
 def logout(request: Request):
-    request.session.clear()
+    sign_out(request)
     return RedirectResponse("/", status_code=303)
 
 

@@ -67,7 +67,14 @@ def clean_name(name: str | None) -> str:
 
 
 def is_archive(name: str, data: bytes) -> bool:
-    return name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04"
+    """A zip archive of files, told by content with the sniffer of `xxgk check` (a DOCX or XLSX is
+    a zip file too, and is a report).  A file named .zip that is no zip at all is taken as a
+    broken archive, to be refused with that message."""
+    from ..readers import is_archive as sniffed_archive
+
+    if data[:2] == b"PK":
+        return sniffed_archive(data, name)
+    return name.lower().endswith(".zip")
 
 
 def safe_member_path(name: str) -> str:
@@ -166,10 +173,11 @@ def _archive(shown: str, data: bytes, limits: Limits, budget: _Budget, items, sk
             if body is None:
                 skipped.append(Skipped(shown_member, "压缩包中的文件已损坏，无法解压"))
                 continue
-            if base.lower().endswith(".zip") and depth < limits.max_depth:
+            nested = is_archive(base, body)
+            if nested and depth < limits.max_depth:
                 _archive(shown_member, body, limits, budget, items, skipped, depth + 1)
                 continue
-            if base.lower().endswith(".zip"):
+            if nested:
                 raise UploadRefused(f"压缩包嵌套超过{limits.max_depth}层，已拒绝", 413)
             budget.take(len(body))
             items.append(Item(shown_member, base, body))

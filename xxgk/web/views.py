@@ -20,6 +20,8 @@ STATUS_CN = {
     "inferred": "按勾稽关系推定",
     "unplaced": "无法确定位置",
     "doubtful": "识别存疑",
+    "split": "连写数字拆分",
+    "ambiguous": "连写数字拆法不唯一",
     "missing": "未找到",
 }
 SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
