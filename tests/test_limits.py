@@ -90,7 +90,6 @@ def test_bounded_integers():
     assert cell_value("9" * limits.MAX_NUMBER_DIGITS).number == int("9" * limits.MAX_NUMBER_DIGITS)
 
 
-@pytest.mark.xfail(strict=True, reason="CELL_NOT_NUMBER's hook (extract/strays.py) is not yet ported onto the new token-stream aligner of extract/tables.py (merged from main at the deadline)")
 def test_huge_number_in_a_cell_is_a_finding_not_a_crash(tmp_path):
     text = _replace_cell(_text(), "本年新收政府信息公开申请数量", -1, "9" * 5000)
     out = run_child(tmp_path, text.encode(), "big.txt")
@@ -244,7 +243,6 @@ def test_png_claiming_a_huge_size():
 # ---- item 15: a non-number where a number goes -----------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="CELL_NOT_NUMBER's hook (extract/strays.py) is not yet ported onto the new token-stream aligner of extract/tables.py (merged from main at the deadline)")
 @pytest.mark.parametrize("raw, index, column", [("1e5", -1, "总计"), ("十二", -1, "总计"), ("十二", 3, "自然人"), ("N/A", 5, "科研机构")])
 def test_non_number_in_a_row_is_quoted_in_a_warning(raw, index, column):
     text = _replace_cell(_text(), "本年新收政府信息公开申请数量", index, raw)
@@ -261,7 +259,6 @@ def test_non_number_in_a_row_is_quoted_in_a_warning(raw, index, column):
     assert report.tables["requests"]["new_received"]["total"].status != "read"
 
 
-@pytest.mark.xfail(strict=True, reason="CELL_NOT_NUMBER's hook (extract/strays.py) is not yet ported onto the new token-stream aligner of extract/tables.py (merged from main at the deadline)")
 def test_inferred_total_where_the_source_has_text_is_a_warning():
     """The shape of issue 13's example: the total reads 1e5 and the identities imply a value."""
     text = _replace_cell(_text(), "本年新收政府信息公开申请数量", -1, "1e5")
@@ -314,7 +311,6 @@ def test_pdf_stream_running_past_its_length(tmp_path):
     assert run_child(tmp_path, pdf, "ok.pdf")["outcome"] == "report"
 
 
-@pytest.mark.xfail(strict=True, reason="CELL_NOT_NUMBER's hook (extract/strays.py) is not yet ported onto the new token-stream aligner of extract/tables.py (merged from main at the deadline)")
 @pytest.mark.parametrize("raw", ["1e5", "十二"])
 def test_non_number_total_in_the_one_cell_per_line_layout(raw):
     """Issue 13's case: one cell per line, the total reads 1e5 or 十二 — it used to start a row of

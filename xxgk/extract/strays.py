@@ -12,9 +12,14 @@ from __future__ import annotations
 
 import re
 
-from ..text import fold
+from ..document import Cell
+from ..report import Value
+from ..text import CellValue, fold
+from .placement import Token, resolve
 
 _VALUE_LIKE = re.compile(r"[0-9零〇○一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_NUMBER_WORDS = set("零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟件个条项次人份元")
 _MAX_STRAY = 24  # folded characters: a longer text is a note or a label, not a misread number
 
 
@@ -25,6 +30,9 @@ def stray_text(text: str) -> bool:
         return True  # a number with more digits than any count (see limits.MAX_NUMBER_DIGITS)
     if not f or len(f) > _MAX_STRAY:
         return False
+    words = [ch for ch in _HAN.findall(f) if ch not in _NUMBER_WORDS]
+    if len(words) > 1:
+        return False  # words, not a number written otherwise: a heading, a label, a note
     return bool(_VALUE_LIKE.search(f)) or (f.isascii() and len(f) <= 10)
 
 
@@ -42,9 +50,11 @@ def note(result, tpl, occurrences) -> None:
             continue
         seen.add(key)
         cells = result.values[occ.table][row.id]
-        after, text = occ.stray
+        after, text, pos = occ.stray
         k = len(row.columns) - 1 - after  # its column, counted from the row's last cell
         col = row.columns[k] if 0 <= k < len(row.columns) else None
+        if col is not None and cells[col].status not in ("read", "doubtful", "inferred"):
+            _settle(result.values[occ.table], table, row, col, text, occ.line, pos)
         name = f"{table.name}「{row.label}」"
         where_col = f"{table.column(col).label}" if col else "一格"
         quoted = text.strip()
@@ -68,3 +78,33 @@ def note(result, tpl, occurrences) -> None:
         }))
         result.notes[:] = [n for n in result.notes if not (n[0] == "CELL_INFERRED" and n[2].get("table") == occ.table
                                                           and n[2].get("row") == row.id)]
+
+
+def _settle(values, table, row, col, text, line, pos) -> None:
+    """The non-number's own cell: the value the identities imply, given the row's other cells
+    and the numbers read elsewhere in the table (status "inferred", how "not-number", the raw
+    text kept), else empty with the raw text kept; the row's unread cells after it are missing,
+    not blank (the source's cells there were not read, not found empty)."""
+    cells = values[row.id]
+    slots = [(row.id, c) for c in row.columns]
+    known = {(r, c): v.value for r, cols in values.items() if r != row.id
+             for c, v in cols.items() if v.status == "read"}
+    option: list[Token | None] = []
+    for _, c in slots:
+        v = cells[c]
+        if c == col:
+            option.append(None)
+        elif v.value is None or v.status not in ("read", "inferred"):
+            option = []
+            break
+        else:
+            option.append(Token(CellValue("number", v.value), Cell(v.raw or ""), v.cell or (0, 0, 0)))
+    got = resolve(table, slots, [option], known) if option else None
+    k = row.columns.index(col)
+    if got is not None:
+        cells[col] = Value(got[k][0], "inferred", text, line, cell=pos, how="not-number")
+    else:
+        cells[col] = Value(None, "missing", text, line, cell=pos, how="not-number")
+    for c in row.columns[k + 1:]:
+        if cells[c].value is None and cells[c].status == "blank":
+            cells[c] = Value(None, "missing", line=line)

@@ -34,6 +34,7 @@ from ..report import Value
 from ..template import Table, Template, get
 from ..text import cell_value, fold, strip_numbering
 from .labels import header_index, label_index
+from . import strays
 from .placement import Slot, Token, alternatives, direct, resolve
 from .settle import LOW_CONFIDENCE
 
@@ -67,6 +68,9 @@ class Occurrence:
     last: bool = False  # nothing but blank lines follows it in the document: it may be cut
     doc_table: int = -1  # the document table its label sits in
     readings: tuple | None = None  # (_readings cache) the run read against the printed row, two ways
+    # a non-number (“1e5”, “十二”) where the row's numbers go, which ended the run: (cells after
+    # it in its document row, its text, its (document table, row, cell)) — see strays.py
+    stray: tuple[int, str, tuple[int, int, int]] | None = None
 
 
 @dataclass
@@ -177,6 +181,7 @@ def stream(doc: Document, tpl: Template, seen: dict | None = None) -> tuple[list
     units: dict[tuple[str, str], str] = {}
     out: list[Occurrence] = []
     cur: Occurrence | None = None
+    cur_row: tuple[int, int] | None = None  # the document row of the current run's label
     parent: str | None = None  # the canonical row whose sub-rows may follow
     parent_occ: Occurrence | None = None
 
@@ -243,6 +248,7 @@ def stream(doc: Document, tpl: Template, seen: dict | None = None) -> tuple[list
                     cur = Occurrence(hit[0], (hit[1],), [], cell.line, ci, width, padded,
                                      slotted=slotted, part_of=part, label=text.strip(), rows_known=known,
                                      doc_table=ti)
+                    cur_row = (ti, ri)
                     if part is None:
                         parent = hit[1] if hit[1] in parents else None
                         parent_occ = cur
@@ -255,6 +261,12 @@ def stream(doc: Document, tpl: Template, seen: dict | None = None) -> tuple[list
                     _note_unit(info.money, heads, units)
                 if cur is not None and not known and not cur.tokens and info.short and not info.header and not info.mark:
                     continue  # the label's second line (a narrow cell wrapped)
+                if (cur is not None and len(cur.rows) == 1 and not info.header and not info.mark
+                        and ((ti, ri) == cur_row or cur.tokens and cur.tokens[-1].pos[:2] == (ti, ri))
+                        and strays.stray_text(text)):
+                    # a non-number in the row's own numbers (same document row): it ends the run
+                    after = sum(1 for c in cells[ci + 1:] if not c.spanned and c.text.strip())
+                    cur.stray = (after, text, (ti, ri, ci))
                 close()
             if known and cur is not None and (cur.tokens or sum(1 for c in cells if c.text.strip()) > 3):
                 close()  # the row ended; a label ending a row of labels takes the next row's numbers
@@ -710,6 +722,7 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
         got = values[key][row_id]
         if tuple(got) != cols:
             values[key][row_id] = {c: got.get(c) or Value() for c in cols}
+    strays.note(result, tpl, occurrences)
     return result
 
 
