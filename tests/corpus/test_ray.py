@@ -65,22 +65,26 @@ def inputs(tmp_path) -> Path:
 
 
 @pytest.fixture
-def pg_pair(db_url):
-    if not db_url.startswith("postgresql"):
-        pytest.skip("the Ray tests store into PostgreSQL")
+def pg_pair():
+    """Two fresh schemas on the live PostgreSQL server (the Ray tests store into PostgreSQL only)."""
     import uuid
 
-    from xxgk.store.db import database_url
+    from .conftest import PG_URL, _pg_engine, _pg_state
 
-    engine = sa.create_engine(database_url(db_url.split("?")[0]))
-    schema = f"xxgk_ray_{uuid.uuid4().hex[:8]}"
+    engine = _pg_engine()
+    if engine is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL at {PG_URL} is required under CI: {_pg_state['reason']}")
+        pytest.skip(f"PostgreSQL at {PG_URL} not reachable: {_pg_state['reason']}")
+    schemas = [f"xxgk_ray_{uuid.uuid4().hex[:8]}" for _ in range(2)]
     with engine.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    other = f"{db_url.split('?')[0]}?options=-csearch_path%3D{schema}"
-    yield db_url, other
+        for schema in schemas:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in PG_URL else "?"
+    yield tuple(f"{PG_URL}{sep}options=-csearch_path%3D{schema}" for schema in schemas)
     with engine.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
+        for schema in schemas:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 @pytest.fixture(scope="module")
