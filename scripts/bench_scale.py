@@ -12,6 +12,7 @@ compare are the ratios within one run: the machine is shared and noisy.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import resource
@@ -100,7 +101,7 @@ def run_size(n: int, args, tmp: Path) -> list[tuple[str, str]]:
     rows.append(("generate reports", f"{time.perf_counter() - t:.1f} s"))
     with Target(args.db, tmp) as url:
         for engine in args.engines:
-            with Target(args.db, tmp) if engine != args.engines[0] else _Same(url) as eurl:
+            with Target(args.db, tmp) if engine != args.engines[0] else contextlib.nullcontext(url) as eurl:
                 store = open_store(eurl)
                 t = time.perf_counter()
                 res = ingest(store, [folder], engine=engine, jobs=args.jobs)
@@ -138,17 +139,6 @@ def run_size(n: int, args, tmp: Path) -> list[tuple[str, str]]:
     if not args.keep:
         shutil.rmtree(folder, ignore_errors=True)
     return rows
-
-
-class _Same:
-    def __init__(self, url):
-        self.url = url
-
-    def __enter__(self):
-        return self.url
-
-    def __exit__(self, *exc):
-        pass
 
 
 def _ms(t: tuple[float, float]) -> str:
