@@ -595,16 +595,30 @@ class Store:
         return _chunks(seq)
 
     def _recount(self, conn: sa.Connection, ids: Sequence[int]) -> None:
+        """Bring n_errors, n_warnings, n_infos and has_errors of these reports up to date with their
+        findings (after the cross-year pass or the org tree changed them): one grouped count, and
+        an update of only the reports whose counts changed (and of their totals rows)."""
         R, F = S.reports, S.findings
-
-        def count(sev):
-            return (sa.select(sa.func.count()).select_from(F)
-                    .where(F.c.report_id == R.c.id, F.c.severity == sev).scalar_subquery())
-
-        conn.execute(R.update().where(R.c.id.in_(ids)).values(
-            n_errors=count("error"), n_warnings=count("warning"), n_infos=count("info")))
-        conn.execute(R.update().where(R.c.id.in_(ids)).values(has_errors=R.c.n_errors > 0))
-        _totals.sync_errors(conn, ids)
+        ids = list(ids)
+        slot = {"error": 0, "warning": 1, "info": 2}
+        counts: dict[int, list[int]] = {rid: [0, 0, 0] for rid in ids}
+        for rid, sev, n in conn.execute(sa.select(F.c.report_id, F.c.severity, sa.func.count())
+                                        .where(F.c.report_id.in_(ids)).group_by(F.c.report_id, F.c.severity)):
+            if sev in slot:
+                counts[rid][slot[sev]] = n
+        changed, flipped = [], []
+        for rid, e, w, i, has in conn.execute(sa.select(R.c.id, R.c.n_errors, R.c.n_warnings, R.c.n_infos,
+                                                        R.c.has_errors).where(R.c.id.in_(ids))):
+            ne, nw, ni = counts[rid]
+            if (e, w, i, bool(has)) != (ne, nw, ni, ne > 0):
+                changed.append({"b_id": rid, "b_e": ne, "b_w": nw, "b_i": ni, "b_has": ne > 0})
+                if bool(has) != (ne > 0):
+                    flipped.append(rid)
+        if changed:
+            conn.execute(R.update().where(R.c.id == sa.bindparam("b_id")).values(
+                n_errors=sa.bindparam("b_e"), n_warnings=sa.bindparam("b_w"), n_infos=sa.bindparam("b_i"),
+                has_errors=sa.bindparam("b_has")), changed)
+        _totals.sync_errors(conn, flipped)
 
     def _cells_by_report(self, conn: sa.Connection, ids: Sequence[int], provenance: bool = True) -> dict[int, list[tuple]]:
         """Cells of these reports: report id → [(table_key, row_id, col_id, value, status, raw,

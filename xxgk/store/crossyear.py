@@ -155,22 +155,45 @@ def update(store, rules: list | None = None, executor: Executor | None = None) -
     corpus_rules = [r for r in (rules if rules is not None else checks.selected()) if r.scope == "corpus"]
     R = S.reports
     total = 0
+    after: str | None = None  # the base names done in this pass: the pass goes once through them in order
     while True:
         with store.engine.begin() as conn:
             # one pass at a time: two ingests at once would each delete and rewrite the same
             # findings, and both rewrites would stay
             lock_for_write(conn, CROSS_YEAR_LOCK)
-            pending = conn.execute(
-                sa.select(R.c.agency_base, R.c.agency_key)
-                .where(R.c.cross_pending, R.c.agency_key.is_not(None))
-                .group_by(R.c.agency_base, R.c.agency_key)
-                .order_by(R.c.agency_base, R.c.agency_key).limit(PENDING_KEYS)  # whole bases together
-            ).all()
+            pending = _pending(conn, after)
             if not pending:
+                if after is not None:  # the end of the pass: once more from the start, for what
+                    after = None       # was stored meanwhile (usually nothing)
+                    continue
+                # what is left has no agency key: nothing to pair it with
                 conn.execute(R.update().where(R.c.cross_pending).values(cross_pending=False))
                 return total
             store._bump(conn)  # cross-year findings change the statistics
             total += _batch(store, conn, pending, corpus_rules, executor)
+            after = pending[-1][0]
+
+
+def _pending(conn: sa.Connection, after: str | None) -> list[tuple[str, str]]:
+    """The next pending (agency_base, agency_key) pairs after the base name `after`, about
+    PENDING_KEYS of them, whole bases only (a base's keys are grouped together).  An index range
+    scan from where the last batch ended: the pass reads each pending key once, never the reports
+    done before it (on PostgreSQL, the index entries their cleared flags leave until the next
+    vacuum), so its cost is linear in the corpus."""
+    R = S.reports
+    conds = [R.c.cross_pending, R.c.agency_key.is_not(None)]
+    if after is not None:
+        conds.append(R.c.agency_base > after)
+    rows = [tuple(r) for r in conn.execute(
+        sa.select(R.c.agency_base, R.c.agency_key).where(*conds)
+        .group_by(R.c.agency_base, R.c.agency_key).order_by(R.c.agency_base, R.c.agency_key).limit(PENDING_KEYS))]
+    if len(rows) == PENDING_KEYS:  # the last base may go on beyond the limit: all of it now
+        last = rows[-1][0]
+        rows = [r for r in rows if r[0] != last]
+        rows += [(last, k) for k in conn.execute(
+            sa.select(R.c.agency_key).where(R.c.cross_pending, R.c.agency_key.is_not(None), R.c.agency_base == last)
+            .group_by(R.c.agency_key).order_by(R.c.agency_key)).scalars()]
+    return rows
 
 
 def _batch(store, conn: sa.Connection, pending: Sequence[tuple[str, str]], rules, executor) -> int:
