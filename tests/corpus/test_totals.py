@@ -175,3 +175,47 @@ def test_totals_follow_a_removed_report(tmp_path, dialect):
         conn.execute(S.reports.delete())
         assert conn.execute(sa.select(sa.func.count()).select_from(S.report_totals)).scalar_one() == 0
     store.close()
+
+
+def _cross_state(store):
+    found = sorted((f.code, f.report_id, f.message, str(sorted(f.where.items()))) for f in store.findings(scope="corpus"))
+    counts = sorted((r.id, r.n_errors, r.n_warnings, r.n_infos, r.has_errors) for r in store.reports())
+    return found, counts
+
+
+def test_the_cross_year_pass_is_one_ordered_pass_whatever_its_batch_size(store, monkeypatch):
+    """Organs of one base name in several counties (a base bigger than a batch), others beside:
+    the pass with batches of 2 keys finds what the pass with the default finds, reads each batch
+    from where the last ended, and leaves the totals equal to the cell scan."""
+    from xxgk.store import crossyear
+
+    batch = []
+    i = 0
+    for county in ("东湖区", "西山县", "南江县", "北原市", "临川区"):
+        rep = random_report(random.Random(i), "2021", 2021, f"{county}青山镇人民政府")
+        for _ in range(3):
+            batch.append(report_rows(parsed(rep, i, name=f"q{i}.txt")))
+            i += 1
+            rep = next_year(rep, random.Random(i), consistent=bool(i % 2))
+    bare = random_report(random.Random(99), "2021", 2024, "青山镇人民政府")  # ambiguous: its own group
+    batch.append(report_rows(parsed(bare, 99, name="bare.txt")))
+    for k, name in enumerate(distinct_agencies(random.Random(5))[:4]):
+        rep = random_report(random.Random(50 + k), "2021", 2022, name)
+        batch += [report_rows(parsed(rep, 60 + k)), report_rows(parsed(next_year(rep, random.Random(k), consistent=False), 70 + k))]
+    store.write(batch)
+    calls = []
+    real = crossyear._pending
+    monkeypatch.setattr(crossyear, "_pending", lambda conn, after: calls.append(after) or real(conn, after))
+    monkeypatch.setattr(crossyear, "PENDING_KEYS", 2)
+    store.update_cross_year()
+    small = _cross_state(store)
+    assert small[0]  # the corpus has cross-year findings
+    afters = [a for a in calls if a is not None]
+    assert afters == sorted(set(afters))  # every batch starts after the last one: one pass in order
+    assert store.compute_stats().to_json() == store._compute_stats_scan().to_json()
+    with store.engine.begin() as conn:
+        conn.execute(S.reports.update().values(cross_pending=True))
+    monkeypatch.setattr(crossyear, "PENDING_KEYS", 200)
+    store.update_cross_year()
+    assert _cross_state(store) == small
+    assert store.compute_stats(by="agency").to_json() == store._compute_stats_scan(by="agency").to_json()
