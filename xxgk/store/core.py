@@ -883,14 +883,13 @@ class Store:
         """Files and reports, the two counts every command and the desk show: a *file* is one stored
         input (the PDF and the web page of one report are two files); a *report* is one organ's
         annual report for one year, counted once however many files carry it (as `stats` counts)."""
-        Tt = S.report_totals  # one count over the narrow totals table, which knows which file counts
+        Tt = S.report_totals  # the narrow totals table, which knows which file counts: counts by an index
         with self.engine.connect() as conn:
             conds = self._where(conn, filters, Tt)
-            files, not_reports, duplicates = conn.execute(
-                sa.select(sa.func.count(), sa.func.sum(sa.case((sa.not_(Tt.c.is_report), 1), else_=0)),
-                          sa.func.sum(sa.case((sa.and_(Tt.c.is_report, sa.not_(Tt.c.counted)), 1), else_=0)))
-                .select_from(Tt).where(*conds)).one()
-        not_reports, duplicates = int(not_reports or 0), int(duplicates or 0)
+            n = lambda *c: conn.execute(sa.select(sa.func.count()).select_from(Tt).where(*conds, *c)).scalar_one()  # noqa: E731
+            files = n()
+            not_reports = n(sa.not_(Tt.c.is_report))
+            duplicates = n(Tt.c.is_report, sa.not_(Tt.c.counted))
         return Counts(files, files - not_reports - duplicates, not_reports, duplicates)
 
     def summary(self, report_id: int) -> ReportSummary | None:

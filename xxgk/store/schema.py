@@ -212,5 +212,6 @@ report_totals = sa.Table(
     *[sa.Column(t, sa.Numeric(20, 4)) for t in TOTALS],  # NULL: the report states none of its cells
 )
 sa.Index("ix_report_totals_agency_year", report_totals.c.agency_key, report_totals.c.year)
+sa.Index("ix_report_totals_is_report_counted", report_totals.c.is_report, report_totals.c.counted)
 
 REVIEW_STATUSES = ("confirmed", "dismissed")

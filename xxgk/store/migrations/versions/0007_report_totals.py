@@ -41,12 +41,16 @@ def upgrade() -> None:
         sa.Column("template", sa.String(8), nullable=False),
         *[sa.Column(t, sa.Numeric(20, 4)) for t in TOTALS],
     )
+    # which file counts, chosen per agency key and year; the counts of not-reports and of further
+    # versions (the home page, stats) by an index
     op.create_index("ix_report_totals_agency_year", "report_totals", ["agency_key", "year"])
+    op.create_index("ix_report_totals_is_report_counted", "report_totals", ["is_report", "counted"])
     from xxgk.store import totals
 
     totals.backfill(op.get_bind())
 
 
 def downgrade() -> None:
+    op.drop_index("ix_report_totals_is_report_counted", "report_totals")
     op.drop_index("ix_report_totals_agency_year", "report_totals")
     op.drop_table("report_totals")
