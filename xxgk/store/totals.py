@@ -152,16 +152,18 @@ def _true() -> str:
 
 def counted_sql(ids_condition: str | None) -> str:
     """UPDATE `counted` of the rows `ids_condition` selects: a report counts unless another file of
-    its agency key and year is a better choice (no errors beats errors; then the latest stored)."""
-    where = f" WHERE report_id {ids_condition}" if ids_condition else ""
-    return (
-        "UPDATE report_totals SET counted = NOT (report_totals.is_report AND report_totals.agency_key IS NOT NULL "
+    its agency key and year is a better choice (no errors beats errors; then the latest stored).
+    Only the rows whose flag changes are written."""
+    better = (
+        "(report_totals.is_report AND report_totals.agency_key IS NOT NULL "
         "AND report_totals.year IS NOT NULL AND EXISTS (SELECT 1 FROM report_totals o "
         "WHERE o.agency_key = report_totals.agency_key AND o.year = report_totals.year AND o.is_report "
         "AND o.report_id <> report_totals.report_id "
         "AND (o.has_errors < report_totals.has_errors OR (o.has_errors = report_totals.has_errors "
-        "AND o.report_id > report_totals.report_id))))" + where
+        "AND o.report_id > report_totals.report_id))))"
     )
+    where = f"report_id {ids_condition} AND " if ids_condition else ""
+    return f"UPDATE report_totals SET counted = NOT counted WHERE {where}counted = {better}"
 
 
 def _ids_in(ids: Sequence[int]) -> str:
