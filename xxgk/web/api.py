@@ -3,15 +3,17 @@ the corpus listing, findings and their reviews, uploads, statistics, agency hist
 
 from __future__ import annotations
 
+import typing
 from datetime import datetime, timezone
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, create_model
 
 from .. import checks
+from ..store.core import ReportSummary
 from . import views
 from .security import csrf_token, current_user, require_csrf, require_writer, sign_in, sign_out
 from .uploads import UploadRefused, expand
@@ -44,31 +46,19 @@ class LoginIn(BaseModel):
     password: str = Field(min_length=1, max_length=1024)
 
 
-class ReportSummaryOut(BaseModel):
-    id: int
-    sha256: str
-    parser_version: str
-    source_path: str | None
-    source_name: str | None
-    format: str | None
-    template: str
-    is_report: bool
-    agency: str | None
-    agency_key: str | None
-    level: str | None
-    kind: str | None
-    region: str | None
-    province: str | None
-    prefecture: str | None
-    county: str | None
-    township: str | None
-    year: int | None
-    title: str | None
-    has_errors: bool
-    n_errors: int
-    n_warnings: int
-    n_infos: int
-    ingested_at: Instant | None
+def _summary_model() -> type[BaseModel]:
+    """ReportSummaryOut: the fields of the store's ReportSummary, declared there once (a column
+    added to the summary appears in the API without a second list here); datetimes are given a
+    time zone (SQLite returns them naive)."""
+    hints = typing.get_type_hints(ReportSummary)
+    fields: dict[str, Any] = {}
+    for name in ReportSummary.__dataclass_fields__:
+        t = hints[name]
+        fields[name] = (Instant | None if t == (datetime | None) else t, ...)
+    return create_model("ReportSummaryOut", **fields)
+
+
+ReportSummaryOut = _summary_model()
 
 
 class ReportList(BaseModel):
