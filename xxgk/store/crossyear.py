@@ -234,9 +234,12 @@ def _batch(store, conn: sa.Connection, pending: Sequence[tuple[str, str]], rules
     all_ids = [r["id"] for r in rows]
     for part in store._chunked(all_ids):
         conn.execute(F.delete().where(F.c.scope == "corpus", F.c.report_id.in_(part)))
+    keys_by_base: dict[str, set[str]] = defaultdict(set)  # one look at each row, not one per base
+    for r in rows:
+        keys_by_base[r["agency_base"]].add(r["agency_key"])
     group_of: dict[str, str] = {}
-    for base in {r["agency_base"] for r in rows}:
-        group_of.update(group_keys({r["agency_key"] for r in rows if r["agency_base"] == base}))
+    for keys in keys_by_base.values():
+        group_of.update(group_keys(keys))
     per: dict[str, list] = defaultdict(list)
     for r in rows:
         if r["is_report"] and r["year"]:
