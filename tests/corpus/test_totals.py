@@ -219,3 +219,33 @@ def test_the_cross_year_pass_is_one_ordered_pass_whatever_its_batch_size(store, 
     store.update_cross_year()
     assert _cross_state(store) == small
     assert store.compute_stats(by="agency").to_json() == store._compute_stats_scan(by="agency").to_json()
+
+
+def test_two_writers_at_once_keep_one_counted_file_per_organ_year(db_url):
+    """Batches written at the same time with files of one organ and year (PostgreSQL does not
+    serialise ingest batches): exactly one file counts."""
+    import threading
+
+    rows = [report_rows(parsed(random_report(random.Random(k), "2021", 2023, "东湖区白沙镇人民政府"), k,
+                               name=f"b{k}.txt")) for k in range(8)]
+    stores = [open_store(db_url) for _ in range(2)]
+    errors = []
+
+    def run(store, mine):
+        try:
+            for rr in mine:
+                store.write([rr])
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(s, rows[i::2])) for i, s in enumerate(stores)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    c = stores[0].counts()
+    assert (c.files, c.reports, c.duplicates) == (8, 1, 7)
+    assert stores[0].compute_stats().to_json() == stores[0]._compute_stats_scan().to_json()
+    for s in stores:
+        s.close()

@@ -594,10 +594,12 @@ class Store:
     def _chunked(seq: Sequence) -> Iterator[Sequence]:
         return _chunks(seq)
 
-    def _recount(self, conn: sa.Connection, ids: Sequence[int]) -> None:
+    def _recount(self, conn: sa.Connection, ids: Sequence[int]) -> list[int]:
         """Bring n_errors, n_warnings, n_infos and has_errors of these reports up to date with their
         findings (after the cross-year pass or the org tree changed them): one grouped count, and
-        an update of only the reports whose counts changed (and of their totals rows)."""
+        an update of only the reports whose counts changed.  Returns the ids whose has_errors
+        changed: the caller passes them, once all its updates of `reports` are done, to
+        `xxgk.store.totals.sync_errors` (which takes the totals lock: never while waiting for rows)."""
         R, F = S.reports, S.findings
         ids = list(ids)
         slot = {"error": 0, "warning": 1, "info": 2}
@@ -618,7 +620,7 @@ class Store:
             conn.execute(R.update().where(R.c.id == sa.bindparam("b_id")).values(
                 n_errors=sa.bindparam("b_e"), n_warnings=sa.bindparam("b_w"), n_infos=sa.bindparam("b_i"),
                 has_errors=sa.bindparam("b_has")), changed)
-        _totals.sync_errors(conn, flipped)
+        return flipped
 
     def _cells_by_report(self, conn: sa.Connection, ids: Sequence[int], provenance: bool = True,
                          values_only: bool = False) -> dict[int, list[tuple]]:

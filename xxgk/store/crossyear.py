@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from .. import checks
 from ..agency import group_keys, keys_compatible
 from . import schema as S
+from . import totals
 from .db import CROSS_YEAR_LOCK, lock_for_write
 from .rows import FINDING_COLUMNS, build_report, finding_rows
 
@@ -267,7 +268,9 @@ def _batch(store, conn: sa.Connection, pending: Sequence[tuple[str, str]], rules
     for new_rows in results:
         store._bulk(conn, "findings", FINDING_COLUMNS, new_rows)
         written += len(new_rows)
+    flipped: list[int] = []
     for part in store._chunked(all_ids):
-        store._recount(conn, part)
+        flipped += store._recount(conn, part)
         conn.execute(R.update().where(R.c.id.in_(part)).values(cross_pending=False))
+    totals.sync_errors(conn, flipped)
     return written

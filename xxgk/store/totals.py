@@ -24,6 +24,7 @@ from typing import Iterable, Sequence
 import sqlalchemy as sa
 
 from .. import template as T
+from .db import TOTALS_LOCK, lock_for_write
 
 TOTALS = (
     "new_received", "carried_over", "processed", "granted", "partially_granted", "withheld", "unavailable",
@@ -191,10 +192,13 @@ def groups_of(conn: sa.Connection, ids: Iterable[int]) -> set[tuple[str, int]]:
 
 def write(conn: sa.Connection, ids: Sequence[int], old_groups: set[tuple[str, int]] = frozenset()) -> None:
     """(Re)write the totals rows of these reports, from their report rows and cells as they are now
-    in this transaction; then choose again which file counts in every group they were or are in."""
+    in this transaction; then choose again which file counts in every group they were or are in.
+    On PostgreSQL, where ingest batches are not otherwise serialised, the choice takes the totals
+    lock (until commit), so that two batches with files of one organ-year cannot each keep theirs."""
     ids = list(ids)
     if not ids:
         return
+    lock_for_write(conn, TOTALS_LOCK)
     for part in _chunks(ids):
         conn.exec_driver_sql(f"DELETE FROM report_totals WHERE report_id {_ids_in(part)}")
         conn.exec_driver_sql(insert_sql(_ids_in(part)))
@@ -207,6 +211,7 @@ def sync_errors(conn: sa.Connection, ids: Sequence[int]) -> None:
     ids = list(ids)
     if not ids:
         return
+    lock_for_write(conn, TOTALS_LOCK)
     for part in _chunks(ids):
         conn.exec_driver_sql(
             "UPDATE report_totals SET has_errors = (SELECT r.has_errors FROM reports r WHERE r.id = report_totals.report_id) "
