@@ -221,31 +221,48 @@ def test_the_cross_year_pass_is_one_ordered_pass_whatever_its_batch_size(store, 
     assert store.compute_stats(by="agency").to_json() == store._compute_stats_scan(by="agency").to_json()
 
 
-def test_two_writers_at_once_keep_one_counted_file_per_organ_year(db_url):
-    """Batches written at the same time with files of one organ and year (PostgreSQL does not
-    serialise ingest batches): exactly one file counts."""
+def test_two_writers_at_once_keep_one_counted_file_per_organ_year(db_url, monkeypatch):
+    """Two batches with a file each of one organ and year, the second written while the first
+    has chosen its counted file but not yet committed: the second waits for the first (the write
+    generation's row, and the totals lock), and exactly one file counts."""
     import threading
 
+    from xxgk.store import core
+
     rows = [report_rows(parsed(random_report(random.Random(k), "2021", 2023, "东湖区白沙镇人民政府"), k,
-                               name=f"b{k}.txt")) for k in range(8)]
+                               name=f"b{k}.txt")) for k in range(2)]
+    first_chose, second_chose = threading.Event(), threading.Event()
+    real = core._totals.write
+
+    def write(conn, ids, old_groups=frozenset()):
+        real(conn, ids, old_groups)
+        if threading.current_thread().name == "first":
+            first_chose.set()
+            second_chose.wait(3)  # the second writer gets here only after our commit (the lock)
+        else:
+            second_chose.set()
+
+    monkeypatch.setattr(core._totals, "write", write)
     stores = [open_store(db_url) for _ in range(2)]
     errors = []
 
-    def run(store, mine):
+    def run(store, rr, wait=None):
         try:
-            for rr in mine:
-                store.write([rr])
+            if wait is not None:
+                wait.wait(10)
+            store.write([rr])
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=run, args=(s, rows[i::2])) for i, s in enumerate(stores)]
+    threads = [threading.Thread(target=run, args=(stores[0], rows[0]), name="first"),
+               threading.Thread(target=run, args=(stores[1], rows[1], first_chose), name="second")]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert not errors
     c = stores[0].counts()
-    assert (c.files, c.reports, c.duplicates) == (8, 1, 7)
+    assert (c.files, c.reports, c.duplicates) == (2, 1, 1)
     assert stores[0].compute_stats().to_json() == stores[0]._compute_stats_scan().to_json()
     for s in stores:
         s.close()

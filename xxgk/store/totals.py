@@ -193,8 +193,9 @@ def groups_of(conn: sa.Connection, ids: Iterable[int]) -> set[tuple[str, int]]:
 def write(conn: sa.Connection, ids: Sequence[int], old_groups: set[tuple[str, int]] = frozenset()) -> None:
     """(Re)write the totals rows of these reports, from their report rows and cells as they are now
     in this transaction; then choose again which file counts in every group they were or are in.
-    On PostgreSQL, where ingest batches are not otherwise serialised, the choice takes the totals
-    lock (until commit), so that two batches with files of one organ-year cannot each keep theirs."""
+    The choice takes the totals lock (on PostgreSQL an advisory lock, until commit), so that two
+    transactions with files of one organ-year cannot each keep theirs (every writer also updates
+    the write generation's row first, which orders them too; the lock does not rely on it)."""
     ids = list(ids)
     if not ids:
         return
