@@ -69,6 +69,10 @@ class ReportSummaryOut(BaseModel):
     n_warnings: int
     n_infos: int
     ingested_at: Instant | None
+    agency_source: str | None = Field(None, description="机关名称取自何处：title 标题、compiled 编制说明、opening 正文开头、page_title 网页标题、"
+                                      "file_name 文件名、e_version 电子版栏目、contact 联系方式、publisher 发布机构栏；null 未识别")
+    agency_raw: str | None = Field(None, description="机关名称所在的原文")
+    year_source: str | None = Field(None, description="年度取自何处：title、period 统计期限、page_title、file_name、body 正文所述年份")
 
 
 class ReportList(BaseModel):
