@@ -152,7 +152,7 @@ class Meta:
         chosen = {"title": "title", "page_title": "title", "period": "period", "body": "body"}.get(self.year_source or "")
         beat = [{"source": s, "year": y} for s, y in (("title", self.title_year), ("period", self.period_year),
                                                        ("body", self.body_year)) if y is not None and s != chosen]
-        if beat:
+        if beat and self.year_source is not None:
             year["beat"] = beat
         return {"agency": agency, "year": year}
 
