@@ -71,6 +71,8 @@ MAX_SKEW_INK = 0.08  # share of a page's pixels in long horizontal strokes above
 # above instead.  What is not read when the time is up is left empty with a finding
 # (`OCR_INCOMPLETE`), or the file is refused with one line (`read-time-limit`).
 READ_SECONDS = 8.0  # reading one document's text layer (a 40-page PDF takes < 1 s)
-OCR_PAGE_SECONDS = 5.0  # OCR of each page, added to the document's budget (a report page takes
-# 2–4 s of CPU with one recogniser thread); pages finished early leave time to the rest
+OCR_PAGE_SECONDS = 8.0  # OCR of each page, added to the document's budget: an A4 page at 200 dpi (or
+# larger) gets all of it, a smaller image its share by pixels, at least a quarter (a dense report
+# page takes ~4.5 s of CPU with one recogniser thread); pages finished early leave time to the rest
+OCR_PAGE_PIXELS = 3_900_000  # the pixels of that A4 page (1654 × 2339)
 OCR_CHUNK_COLUMNS = 6_000  # recogniser columns run between two looks at the clock (~1 s)

@@ -80,7 +80,7 @@ def read_image(data: bytes, name: str = ""):
     if not ocr.available():
         raise ReadError("识别图片需要安装OCR组件：pip install 'xxgk[ocr]'", "missing-ocr-extra")
     images = frames(data)
-    budget = Budget(limits.OCR_PAGE_SECONDS * len(images))
+    budget = Budget(sum(ocr.page_seconds(img) for img in images))
     try:
         pages = [ocr.ocr_page(img, k + 1, budget) for k, img in enumerate(images)]
     except MemoryError:

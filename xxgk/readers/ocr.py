@@ -288,7 +288,16 @@ def _work_size(w: int, h: int) -> tuple[int, int]:
     k = _MIN_PAGE_WIDTH / w if w < _MIN_PAGE_WIDTH else 1.0
     if w * h * k * k > limits.MAX_OCR_PIXELS:
         k = (limits.MAX_OCR_PIXELS / (w * h)) ** 0.5
+        return max(1, int(w * k)), max(1, int(h * k))
     return max(1, int(round(w * k))), max(1, int(round(h * k)))
+
+
+def page_seconds(img) -> float:
+    """The time (CPU seconds) a page image gets: `limits.OCR_PAGE_SECONDS` for an A4 page at
+    200 dpi or larger, a smaller image its share by pixels once enlarged as it will be read, at
+    least a quarter."""
+    w, h = _work_size(*img.size)
+    return limits.OCR_PAGE_SECONDS * min(1.0, max(0.25, w * h / limits.OCR_PAGE_PIXELS))
 
 
 def _chosen(boxes: list, number: int, budget: Budget) -> list[int]:
