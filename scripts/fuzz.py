@@ -603,10 +603,10 @@ def main(argv: list[str] | None = None) -> int:
         failed = 0
         for path in files:
             fmt = next((f for f, e in EXT.items() if path.suffix == "." + e), "text")
-            t = time.perf_counter()
+            t, c = time.perf_counter(), _cpu()
             outcome, detail = run_one(fmt, path.read_bytes())
             failed += outcome not in ("clean", "refused")
-            print(f"{outcome} {time.perf_counter() - t:.2f}s {path.name}\n{detail}".rstrip())
+            print(f"{outcome} {time.perf_counter() - t:.2f}s ({_cpu() - c:.2f}s CPU) {path.name}\n{detail}".rstrip())
         return 1 if failed else 0
     run = fuzz(args.n, args.seed, args.workers, args.timeout, args.mem, args.hard_mem, args.out, args.recycle,
                progress=not args.quiet, formats=args.formats.split(",") if args.formats else None,
