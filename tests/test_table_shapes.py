@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from xxgk import parse_path
+from xxgk import parse_bytes, parse_path
 from xxgk import template as T
 
 FIX = Path(__file__).parent / "fixtures" / "realworld"
@@ -130,6 +130,34 @@ def test_cut_off_page_keeps_the_cells_before_the_cut():
     assert [cut[c].value for c in ("natural_person", "commercial", "research", "social_welfare")] == [1, 0, 0, None]
     assert cut["natural_person"].how == "cut" and cut["social_welfare"].status == "missing"
     assert [f.where["row"] for f in report.findings if f.code == "ROW_CUT"] == ["partially_granted"]
+
+
+def test_pipe_rows_cut_inside_a_row_keep_its_first_cells():
+    """Rows `label | n | … | n | ||` (a merged label's spare `|`s at the row's end) and the page
+    cut after `4.保护第三方合法权益 | 2 | 1 | `: every complete row holds its cells right after
+    its label, so the cut row's two numbers are its first two cells; the closing `|` shows the
+    last number is whole."""
+    report = parse_path(FIX / "cut_pipe_row.txt")
+    cut = report.tables["requests"]["withheld_third_party"]
+    assert [cut[c].value for c in ("natural_person", "commercial", "research", "total")] == [2, 1, None, None]
+    assert [cut[c].how for c in ("natural_person", "commercial")] == ["cut", "cut"]
+    assert [cut[c].status for c in ("research", "total")] == ["missing", "missing"]
+    assert [report.value("requests", "granted", c) for c in ("natural_person", "commercial", "total")] == [3, 1, 4]
+    assert [report.value("active", "normative_documents", c) for c in ("issued", "repealed", "in_force")] == [4, 1, 17]
+    assert [f.where["row"] for f in report.findings if f.code == "ROW_CUT"] == ["withheld_third_party"]
+    assert not [f for f in report.findings if f.code in ("CELL_CUT_OFF", "ROW_UNPLACED", "CELL_AMBIGUOUS")]
+
+
+def test_pipe_rows_cut_inside_a_row_are_not_placed_when_a_complete_row_lost_a_cell():
+    """The same page with one complete row short of a cell: the table drops cells, so the order of
+    the cut row's numbers proves nothing — they stay null with a finding."""
+    text = (FIX / "cut_pipe_row.txt").read_text(encoding="utf-8")
+    text = text.replace("2.其他法律行政法规禁止公开 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |", "2.其他法律行政法规禁止公开 | 0 | 0 | 0 | 0 | 0 | 0 |")
+    report = parse_bytes(text.encode("utf-8"), "page.txt")
+    cut = report.tables["requests"]["withheld_third_party"]
+    assert all(v.value is None for v in cut.values())
+    flagged = {f.where.get("row") for f in report.findings if f.code in ("ROW_UNPLACED", "CELL_AMBIGUOUS", "CELL_CUT_OFF")}
+    assert "withheld_third_party" in flagged
 
 
 def test_rows_separated_by_spaces_with_signed_words():

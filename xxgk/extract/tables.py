@@ -672,7 +672,7 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
         raw = " ".join(t.cell.text or "□" for t in occ.tokens)
         where = {"table": occ.table, "row": occ.rows[0] if len(occ.rows) == 1 else None, "line": occ.line}
         label = _row_label(table, occ)
-        if occ.last and _cut(occ, slots, values, result, table, label, where):
+        if occ.last and _cut(occ, slots, values, result, table, label, where, occurrences, tpl):
             placed.add(key)
             continue
         joined = _joined(occ, slots)
@@ -755,9 +755,10 @@ def _by_order(occ: Occurrence, table: Table, slots, values, placed, result: Tabl
     ))
 
 
-def _cut(occ: Occurrence, slots, values, result: TableRead, table: Table, label: str, where) -> bool:
+def _cut(occ: Occurrence, slots, values, result: TableRead, table: Table, label: str, where,
+         occurrences: list[Occurrence], tpl: Template) -> bool:
     """The document stops inside this row: the numbers before the cut, in order; the rest missing."""
-    if occ.padded and not occ.slotted:
+    if occ.padded and not occ.slotted and not _leading(occ, occurrences, tpl):
         return False  # text rows split on tabs or |: PDF text drops and pads cells, order proves nothing
     toks = list(occ.tokens)
     while toks and not toks[-1].cell.text.strip():
@@ -772,6 +773,23 @@ def _cut(occ: Occurrence, slots, values, result: TableRead, table: Table, label:
         where,
     ))
     return True
+
+
+def _leading(occ: Occurrence, occurrences: list[Occurrence], tpl: Template) -> bool:
+    """In the document table of `occ` every other labelled row (at least three) holds its cells
+    right after its label — as many non-empty fields as the row has columns, then nothing but
+    empty fields: the table neither drops nor pads cells inside its rows, so a row the document
+    cuts holds its first cells."""
+    rows = 0
+    for o in occurrences:
+        if o is occ or o.doc_table != occ.doc_table or len(o.rows) != 1 or o.part_of or not o.tokens:
+            continue
+        n = len(_slots(tpl.id, o.table, o.rows))
+        toks = o.tokens
+        if len(toks) < n or not all(t.cell.text.strip() for t in toks[:n]) or any(t.cell.text.strip() for t in toks[n:]):
+            return False
+        rows += 1
+    return rows >= 3
 
 
 def _sum_parts(tpl: Template, subrows: list[Occurrence], values, placed, result: TableRead) -> None:
