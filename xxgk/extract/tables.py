@@ -506,9 +506,67 @@ def _same(a: list[Token], b: list[Token]) -> bool:
     return [(t.value.kind, t.value.number) for t in a] == [(t.value.kind, t.value.number) for t in b]
 
 
-def _conventions(occurrences: list[Occurrence], tpl: Template) -> dict[int, str]:
-    """Per slot stream, where its merged slots sit — decided by the rows only one way fits."""
+@lru_cache(maxsize=None)
+def _header_rows(template_id: str) -> dict[int, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]:
+    """Grid width → the header rows of the printed form that tell the two conventions apart, each
+    as (its slots with merged ones in place, its own cells first and the merged slots after)."""
+    out: dict[int, list] = {}
+    for key, grid in grids(get(template_id), lambda t, r, c: None).items():
+        if key == "appeals":
+            continue
+        for row in grid.matrix():
+            own = [c for c in row if c is not None]
+            if len(own) < 2 or any(c.role != "header" for c in own):
+                continue
+            here = tuple(_norm(c.text) if c is not None else "" for c in row)
+            end = tuple(_norm(c.text) for c in own) + ("",) * (grid.width - len(own))
+            if here != end:
+                out.setdefault(grid.width, []).append((here, end))
+    return {w: tuple(rows) for w, rows in out.items()}
+
+
+def _norm(text: str) -> str:
+    """A header's words only (no numbering, brackets, punctuation or spaces)."""
+    return "".join(ch for ch in fold(text) if "\u4e00" <= ch <= "\u9fff")
+
+
+def _fits(cells: tuple[str, ...], printed: tuple[str, ...]) -> bool:
+    """A header row as found against the printed one: the same empty slots, each text the printed
+    header or a cut-short form of it."""
+    for got, want in zip(cells, printed):
+        if (not got) != (not want):
+            return False
+        if got != want and not (len(got) >= 2 and want.startswith(got)):
+            return False
+    return True
+
+
+def _header_votes(doc: Document, tpl: Template, votes: dict[int, set[str]]) -> None:
+    """Header rows of a slot stream show where its converter writes merged slots: in place, or
+    after the row's own cells (`申请人情况 | ||||||||` right after the note cell)."""
+    shapes = _header_rows(tpl.id)
+    for ti, table in enumerate(doc.tables):
+        if not table.slotted:
+            continue
+        for row in table.rows:
+            printed = shapes.get(len(row.cells))
+            if printed is None or not row.cells[0].text.strip():
+                continue
+            if any(c.text[:1].isdigit() for c in row.cells):
+                continue
+            cells = tuple(_norm(c.text) for c in row.cells)
+            for here, end in printed:
+                a, b = _fits(cells, here), _fits(cells, end)
+                if a != b:
+                    votes.setdefault(ti, set()).add("here" if a else "end")
+
+
+def _conventions(occurrences: list[Occurrence], tpl: Template, doc: Document | None = None) -> dict[int, str]:
+    """Per slot stream, where its merged slots sit — decided by the rows only one way fits, and by
+    its header rows."""
     votes: dict[int, set[str]] = {}
+    if doc is not None:
+        _header_votes(doc, tpl, votes)
     for o in occurrences:
         if not (o.slotted or o.padded and o.rows_known) or len(o.rows) != 1 or o.part_of or o.table == "appeals":
             continue
@@ -618,7 +676,7 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
 
     faithful = _faithful(occurrences, tpl)
     exact = _exact(occurrences, tpl)
-    conventions = _conventions(occurrences, tpl)
+    conventions = _conventions(occurrences, tpl, doc)
     placed: set[tuple[str, str]] = set()
     pending: list[Occurrence] = []
     for occ in occurrences:
