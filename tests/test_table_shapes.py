@@ -215,6 +215,36 @@ def test_empty_lines_between_every_cell_are_no_cells():
         assert r in {f.where.get("row") for f in report.findings if f.code in ("ROW_UNPLACED", "CELL_AMBIGUOUS")}
 
 
+def test_a_character_lost_before_a_number():
+    """A Traditional mirror with pinyin whose converter lost a character before some numbers
+    (`? 0`, `? 14`): digits survive any encoding, so the number is read — and named by a finding."""
+    report = parse_path(FIX / "lost_char_cells.txt")
+    assert [report.value("active", "regulations", c) for c in ("issued", "repealed", "in_force")] == [0, 0, 0]
+    assert [report.value("active", "normative_documents", c) for c in ("issued", "repealed", "in_force")] == [3, 1, 14]
+    assert report.value("active", "licensing", "decisions") == 26
+    assert report.value("active", "penalty", "decisions") == 5
+    lost = report.tables["active"]["normative_documents"]["in_force"]
+    assert (lost.raw, lost.how, lost.status) == ("? 14", "lost-char", "read")
+    noted = sorted((f.where["row"], f.where["column"]) for f in report.findings if f.code == "CELL_CHAR_LOST")
+    assert noted == [("licensing", "decisions"), ("normative_documents", "in_force"), ("normative_documents", "repealed"),
+                     ("regulations", "repealed")]
+    assert not [f for f in report.findings if f.code in ("ROW_UNPLACED", "CELL_AMBIGUOUS", "CELL_NOT_NUMBER")]
+
+
+def test_a_character_lost_before_a_signed_change_may_be_its_sign():
+    """In 本年增/减 the lost character may have been a minus: `? 4` stays null (warning); `? 0` is 0."""
+    text = (FIX / "pipe_rows_suffix_2019.txt").read_text(encoding="utf-8")
+    text = text.replace("行政许可 | 31 | +4 | 1290 |", "行政许可 | 31 | ? 4 | 1290 |")
+    text = text.replace("其他对外管理服务事项 | 8 | -2 | 77 |", "其他对外管理服务事项 | 8 | ? 0 | 77 |")
+    report = parse_bytes(text.encode("utf-8"), "page.txt")
+    got = report.tables["active"]
+    assert [got["licensing"][c].value for c in ("previous_items", "change", "decisions")] == [31, None, 1290]
+    assert (got["licensing"]["change"].status, got["licensing"]["change"].raw) == ("doubtful", "? 4")
+    assert [got["other_services"][c].value for c in ("previous_items", "change", "decisions")] == [8, 0, 77]
+    assert [(f.where["row"], f.where["column"]) for f in report.findings if f.code == "CELL_SIGN_LOST"] == [("licensing", "change")]
+    assert [(f.where["row"], f.where["column"]) for f in report.findings if f.code == "CELL_CHAR_LOST"] == [("other_services", "change")]
+
+
 def test_rows_separated_by_spaces_with_signed_words():
     """A PDF flip-book's text: `行政许可 18 减4 260`, `行政处罚 253 --253 0`, Table 4 a bare row."""
     report = parse_path(FIX / "spaced_rows_2019.txt")
@@ -262,5 +292,5 @@ def test_no_wrong_cell_without_a_finding(name):
     for key, rows in report.tables.items():
         for r, cols in rows.items():
             for v in cols.values():
-                if v.how in ("sum", "unit", "unit-guessed", "cut", "order") or v.status in ("inferred", "unplaced"):
+                if v.how in ("sum", "unit", "unit-guessed", "cut", "order", "lost-char") or v.status in ("inferred", "unplaced"):
                     assert (key, r) in flagged, (key, r, v)

@@ -24,6 +24,7 @@ first run of numbers after section 四's heading.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -31,7 +32,7 @@ from functools import lru_cache
 from ..document import Cell, Document
 from ..form import grids
 from ..report import Value
-from ..template import Table, Template, get
+from ..template import Kind, Table, Template, get
 from ..text import cell_value, fold, strip_numbering
 from .labels import header_index, label_index
 from . import strays
@@ -132,10 +133,11 @@ _TEXT_VALUE = cell_value("文")  # the one CellValue every text cell shares
 class _Text:
     """What a text cell is to the table reader, worked out once per distinct text."""
 
-    __slots__ = ("hit", "core", "header", "mark", "money", "group", "short", "review")
+    __slots__ = ("hit", "core", "header", "mark", "money", "group", "short", "review", "lost")
 
     def __init__(self, template_id: str, text: str):
         f = fold(text)
+        self.lost = _lost_char_number(f)
         self.core = strip_numbering(f)
         self.hit = label_index(template_id).match(text)
         self.header = f in _any_header(template_id)
@@ -144,6 +146,20 @@ class _Text:
         self.group = _groups(template_id).get(self.core)
         self.short = len(f) <= _CONTINUATION
         self.review = "复议" in f or "復議" in f  # Table 4's header starts at 行政复议
+
+
+_LOST_CHAR = re.compile(r"^[?\ufffd]+(?=[\d.+-])")
+
+
+def _lost_char_number(folded: str):
+    """`? 0`: a number after the mark of a character the page's encoding lost (`?`, `�`).  Digits
+    survive any encoding, so the number is whole; only a lost sign could change it (see
+    `_lost_chars`)."""
+    m = _LOST_CHAR.match(folded)
+    if m is None:
+        return None
+    v = cell_value(folded[m.end():])
+    return v if v.kind == "number" else None
 
 
 @lru_cache(maxsize=None)
@@ -228,6 +244,11 @@ def stream(doc: Document, tpl: Template, seen: dict | None = None) -> tuple[list
                     continue
                 text = cell.text
                 info = _text(tid, text)
+                if info.lost is not None and cur is not None:
+                    cur.tokens.append(Token(info.lost, cell, (ti, ri, ci)))
+                    if seen is not None:
+                        seen["lost"] = True
+                    continue
                 if info.review and seen is not None and "review" not in seen:
                     seen["review"] = ti
                 hit = part = None
@@ -776,6 +797,8 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
     if subrows:
         _sum_parts(tpl, subrows, values, placed, result)
     _money(tpl, values, units, result)
+    if seen.get("lost"):
+        _lost_chars(tpl, values, result)
     for key, row_id, cols in _layout(tpl.id):
         got = values[key][row_id]
         if tuple(got) != cols:
@@ -939,6 +962,33 @@ def _money(tpl: Template, values, units, result: TableRead) -> None:
                         where,
                     ))
                 v.value = number
+
+
+def _lost_chars(tpl: Template, values, result: TableRead) -> None:
+    """Numbers read after a lost character (`? 0`): noted; in a signed column (本年增/减) the lost
+    character may have been the sign, so a number other than 0 is left null with a warning."""
+    for table in tpl.tables:
+        for row in table.rows:
+            for col in row.columns:
+                v = values[table.key][row.id].get(col)
+                if v is None or v.value is None or v.raw is None or _LOST_CHAR.match(fold(v.raw)) is None:
+                    continue
+                where = {"table": table.key, "row": row.id, "column": col, "line": v.line}
+                name = f"{table.name}「{row.name}」{table.column(col).label}"
+                v.how = "lost-char"
+                if table.column(col).kind is Kind.SIGNED and v.value != 0:
+                    result.notes.append((
+                        "CELL_SIGN_LOST",
+                        f"{name}原文为“{v.raw}”，数字前的字符在转换中丢失，可能是正负号，无法确定，已留空，请对照原件核实",
+                        where,
+                    ))
+                    v.value, v.status = None, "doubtful"
+                    continue
+                result.notes.append((
+                    "CELL_CHAR_LOST",
+                    f"{name}原文为“{v.raw}”，数字前有一个在转换中丢失的字符，按{v.value}读入，请对照原件核实",
+                    where,
+                ))
 
 
 def _row_label(table: Table, occ: Occurrence) -> str:
