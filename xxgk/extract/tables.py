@@ -528,32 +528,43 @@ def _same(a: list[Token], b: list[Token]) -> bool:
 
 
 @lru_cache(maxsize=None)
-def _header_rows(template_id: str) -> dict[int, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]:
-    """Grid width → the header rows of the printed form that tell the two conventions apart, each
-    as (its slots with merged ones in place, its own cells first and the merged slots after)."""
-    out: dict[int, list] = {}
-    for key, grid in grids(get(template_id), lambda t, r, c: None).items():
-        if key == "appeals":
-            continue
+def _header_rows(template_id: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """The header rows of the printed form that tell the two conventions apart, each as (its
+    slots with merged ones in place, its own cells first and the merged slots after)."""
+    out = []
+    for grid in grids(get(template_id), lambda t, r, c: None).values():
         for row in grid.matrix():
             own = [c for c in row if c is not None]
-            if len(own) < 2 or any(c.role != "header" for c in own):
+            if len(own) < 2 or any(c.role not in ("header", "group") for c in own):
                 continue
             here = tuple(_norm(c.text) if c is not None else "" for c in row)
             end = tuple(_norm(c.text) for c in own) + ("",) * (grid.width - len(own))
             if here != end:
-                out.setdefault(grid.width, []).append((here, end))
-    return {w: tuple(rows) for w, rows in out.items()}
+                out.append((here, end))
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def _appeals_spare(template_id: str) -> int:
+    """Slots the last header row of Table 4 leaves after its own cells when a converter writes a
+    row's merged slots at its end: they stand between the header and the numbers."""
+    grid = grids(get(template_id), lambda t, r, c: None)["appeals"]
+    heads = [row for row in grid.matrix() if all(c is None or c.role != "value" for c in row)]
+    return grid.width - sum(c is not None for c in heads[-1]) if heads else 0
 
 
 def _norm(text: str) -> str:
-    """A header's words only (no numbering, brackets, punctuation or spaces)."""
-    return "".join(ch for ch in fold(text) if "\u4e00" <= ch <= "\u9fff")
+    """A header's words only (no numbering, brackets, punctuation or spaces); `#` for a cell that
+    holds something else (a number, a mark)."""
+    out = "".join(ch for ch in fold(text) if "\u4e00" <= ch <= "\u9fff")
+    return out or ("#" if text.strip() else "")
 
 
-def _fits(cells: tuple[str, ...], printed: tuple[str, ...]) -> bool:
-    """A header row as found against the printed one: the same empty slots, each text the printed
+def _fits(cells, printed: tuple[str, ...]) -> bool:
+    """Cells as found against a printed header row: the same empty slots, each text the printed
     header or a cut-short form of it."""
+    if len(cells) != len(printed):
+        return False
     for got, want in zip(cells, printed):
         if (not got) != (not want):
             return False
@@ -562,24 +573,28 @@ def _fits(cells: tuple[str, ...], printed: tuple[str, ...]) -> bool:
     return True
 
 
+def _found(cells: list[str], printed: tuple[str, ...]) -> bool:
+    """The printed row occurs somewhere in the stream of cells."""
+    f = next(k for k, t in enumerate(printed) if t)
+    n = len(printed)
+    for k, got in enumerate(cells):
+        if got and got != "#" and f <= k <= len(cells) - n + f and _fits(cells[k - f : k - f + n], printed):
+            return True
+    return False
+
+
 def _header_votes(doc: Document, tpl: Template, votes: dict[int, set[str]]) -> None:
-    """Header rows of a slot stream show where its converter writes merged slots: in place, or
-    after the row's own cells (`申请人情况 | ||||||||` right after the note cell)."""
+    """Header rows in a slot stream show where its converter writes merged slots: in place, or
+    after each row's own cells (`申请人情况 | ||||||||` right after the note cell)."""
     shapes = _header_rows(tpl.id)
     for ti, table in enumerate(doc.tables):
         if not table.slotted:
             continue
-        for row in table.rows:
-            printed = shapes.get(len(row.cells))
-            if printed is None or not row.cells[0].text.strip():
-                continue
-            if any(c.text[:1].isdigit() for c in row.cells):
-                continue
-            cells = tuple(_norm(c.text) for c in row.cells)
-            for here, end in printed:
-                a, b = _fits(cells, here), _fits(cells, end)
-                if a != b:
-                    votes.setdefault(ti, set()).add("here" if a else "end")
+        cells = [_norm(c.text) for row in table.rows for c in row.cells]
+        for here, end in shapes:
+            a, b = _found(cells, here), _found(cells, end)
+            if a != b:
+                votes.setdefault(ti, set()).add("here" if a else "end")
 
 
 def _conventions(occurrences: list[Occurrence], tpl: Template, doc: Document | None = None) -> dict[int, str]:
@@ -698,6 +713,10 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
     faithful = _faithful(occurrences, tpl)
     exact = _exact(occurrences, tpl)
     conventions = _conventions(occurrences, tpl, doc)
+    if appeals is not None and appeals.slotted and conventions.get(appeals.tokens[0].pos[0] if appeals.tokens else -1) == "end":
+        spare = _appeals_spare(tpl.id)  # the last header row's merged slots, written after it
+        if len(appeals.tokens) > spare and not any(t.cell.text.strip() for t in appeals.tokens[:spare]):
+            appeals.tokens = appeals.tokens[spare:]
     placed: set[tuple[str, str]] = set()
     pending: list[Occurrence] = []
     for occ in occurrences:
@@ -706,6 +725,8 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
         slots = _slots(tpl.id, occ.table, occ.rows)
         if not occ.tokens or (not any(t.is_number for t in occ.tokens) and len(occ.tokens) < len(slots)):
             continue  # a label with no cells after it: a header or a label split from its row
+        if not occ.rows_known and _text(tpl.id, occ.label).header and not any(t.cell.text.strip() for t in occ.tokens):
+            continue  # a column header that is also a row's name (总计) before the slots of its row
         key = (occ.table, occ.rows[0])
         how = None
         if key[1] in parents_of and not any(t.is_number for t in occ.tokens):
