@@ -553,11 +553,21 @@ def _appeals_spare(template_id: str) -> int:
     return grid.width - sum(c is not None for c in heads[-1]) if heads else 0
 
 
+_NORMS: dict[str, str] = {}
+
+
 def _norm(text: str) -> str:
     """A header's words only (no numbering, brackets, punctuation or spaces); `#` for a cell that
     holds something else (a number, a mark)."""
-    out = "".join(ch for ch in fold(text) if "\u4e00" <= ch <= "\u9fff")
-    return out or ("#" if text.strip() else "")
+    if text.isascii():
+        return "#" if text.strip() else ""
+    out = _NORMS.get(text)
+    if out is None:
+        if len(_NORMS) > 65536:
+            _NORMS.clear()
+        out = "".join(ch for ch in fold(text) if "\u4e00" <= ch <= "\u9fff") or "#"
+        _NORMS[text] = out
+    return out
 
 
 def _fits(cells, printed: tuple[str, ...]) -> bool:
@@ -573,36 +583,45 @@ def _fits(cells, printed: tuple[str, ...]) -> bool:
     return True
 
 
-def _found(cells: list[str], printed: tuple[str, ...]) -> bool:
-    """The printed row occurs somewhere in the stream of cells."""
+def _found(cells: list[str], at: dict[str, list[int]], printed: tuple[str, ...]) -> bool:
+    """The printed row occurs somewhere in the stream of cells (`at`: text → its positions)."""
     f = next(k for k, t in enumerate(printed) if t)
-    n = len(printed)
-    for k, got in enumerate(cells):
-        if got and got != "#" and f <= k <= len(cells) - n + f and _fits(cells[k - f : k - f + n], printed):
-            return True
+    anchor, n = printed[f], len(printed)
+    for text, places in at.items():
+        if text != anchor and not (len(text) >= 2 and anchor.startswith(text)):
+            continue
+        for k in places:
+            if f <= k <= len(cells) - n + f and _fits(cells[k - f : k - f + n], printed):
+                return True
     return False
 
 
-def _header_votes(doc: Document, tpl: Template, votes: dict[int, set[str]]) -> None:
+def _header_votes(doc: Document, tpl: Template, votes: dict[int, set[str]], tables: set[int]) -> None:
     """Header rows in a slot stream show where its converter writes merged slots: in place, or
     after each row's own cells (`申请人情况 | ||||||||` right after the note cell)."""
     shapes = _header_rows(tpl.id)
-    for ti, table in enumerate(doc.tables):
+    for ti in tables:
+        table = doc.tables[ti]
         if not table.slotted:
             continue
         cells = [_norm(c.text) for row in table.rows for c in row.cells]
+        at: dict[str, list[int]] = {}
+        for k, text in enumerate(cells):
+            if text and text != "#":
+                at.setdefault(text, []).append(k)
         for here, end in shapes:
-            a, b = _found(cells, here), _found(cells, end)
+            a, b = _found(cells, at, here), _found(cells, at, end)
             if a != b:
                 votes.setdefault(ti, set()).add("here" if a else "end")
 
 
-def _conventions(occurrences: list[Occurrence], tpl: Template, doc: Document | None = None) -> dict[int, str]:
-    """Per slot stream, where its merged slots sit — decided by the rows only one way fits, and by
-    its header rows."""
+def _conventions(occurrences: list[Occurrence], tpl: Template, doc: Document | None = None,
+                 also: int | None = None) -> dict[int, str]:
+    """Per slot stream, where its merged slots sit — decided by the rows only one way fits, and,
+    in a stream where that matters (a row both ways fit, reading differently; `also`), by its
+    header rows."""
     votes: dict[int, set[str]] = {}
-    if doc is not None:
-        _header_votes(doc, tpl, votes)
+    undecided: set[int] = set() if also is None else {also}
     for o in occurrences:
         if not (o.slotted or o.padded and o.rows_known) or len(o.rows) != 1 or o.part_of or o.table == "appeals":
             continue
@@ -614,6 +633,10 @@ def _conventions(occurrences: list[Occurrence], tpl: Template, doc: Document | N
             votes.setdefault(o.doc_table, set()).add("here")
         elif at_end is not None and here is None:
             votes.setdefault(o.doc_table, set()).add("end")
+        elif here is not None and o.slotted and here is not at_end and not _same(here, at_end):
+            undecided.add(o.doc_table)
+    if doc is not None and undecided:
+        _header_votes(doc, tpl, votes, undecided)
     return {ti: v.pop() for ti, v in votes.items() if len(v) == 1}
 
 
@@ -712,11 +735,12 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
 
     faithful = _faithful(occurrences, tpl)
     exact = _exact(occurrences, tpl)
-    conventions = _conventions(occurrences, tpl, doc)
-    if appeals is not None and appeals.slotted and conventions.get(appeals.tokens[0].pos[0] if appeals.tokens else -1) == "end":
-        spare = _appeals_spare(tpl.id)  # the last header row's merged slots, written after it
-        if len(appeals.tokens) > spare and not any(t.cell.text.strip() for t in appeals.tokens[:spare]):
-            appeals.tokens = appeals.tokens[spare:]
+    # Table 4 after a header whose last row's merged slots may have been written after it
+    spare = _appeals_spare(tpl.id) if appeals is not None and appeals.slotted else 0
+    spare_before = bool(spare) and len(appeals.tokens) > spare and not any(t.cell.text.strip() for t in appeals.tokens[:spare])
+    conventions = _conventions(occurrences, tpl, doc, appeals.tokens[0].pos[0] if spare_before else None)
+    if spare_before and conventions.get(appeals.tokens[0].pos[0]) == "end":
+        appeals.tokens = appeals.tokens[spare:]
     placed: set[tuple[str, str]] = set()
     pending: list[Occurrence] = []
     for occ in occurrences:

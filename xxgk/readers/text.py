@@ -401,16 +401,17 @@ def _dense(kinds: list[str], i: int, j: int) -> bool:
     """Cells on consecutive lines, a blank line only now and then: the page wrote every cell of
     the table as a line, an empty cell as an empty line (`1`, five empty lines, `1`)."""
     adjacent = gaps = 0
-    prev = None
-    for no in range(i, j):
-        k = kinds[no]
+    seen = gap = False
+    for k in kinds[i:j]:
         if k == "cell":
-            if prev is not None:
-                if any(kinds[m] == "blank" for m in range(prev + 1, no)):
+            if seen:
+                if gap:
                     gaps += 1
                 else:
                     adjacent += 1
-            prev = no
+            seen, gap = True, False
+        elif k == "blank":
+            gap = True
     return gaps > 0 and adjacent >= 8 and gaps * 4 <= adjacent
 
 
