@@ -364,6 +364,21 @@ def _run_zip(data: bytes) -> tuple[str, str]:
     return ("refused", refused[0]) if refused else ("clean", "")
 
 
+def _cpu() -> float:
+    """CPU seconds of this process (all its threads) so far."""
+    u = resource.getrusage(resource.RUSAGE_SELF)
+    return u.ru_utime + u.ru_stime
+
+
+def _proc_cpu(pid: int) -> float | None:
+    """CPU seconds another process has used so far (Linux /proc), None when unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _worker(conn, mem_mb: int, hard_mb: int) -> None:
     os.environ.setdefault("XXGK_OCR_THREADS", "1")
     try:
@@ -383,13 +398,13 @@ def _worker(conn, mem_mb: int, hard_mb: int) -> None:
             return
         idx, fmt, data = job
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        t = time.perf_counter()
+        t, c = time.perf_counter(), _cpu()
         outcome, detail = run_one(fmt, data)
-        secs = time.perf_counter() - t
+        secs, cpu = time.perf_counter() - t, _cpu() - c
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB (Linux)
         if outcome in ("clean", "refused") and peak > mem_mb * 1024:
             outcome, detail = "memory", f"peak RSS {peak // 1024} MB"
-        conn.send((idx, outcome, detail, secs, peak // 1024, peak > before))
+        conn.send((idx, outcome, detail, secs, peak // 1024, peak > before, cpu))
 
 
 class Pool:
@@ -461,21 +476,24 @@ def fuzz(n: int, seed: int, workers: int, timeout: float, mem_mb: int, hard_mb: 
             pool.replace(k)
             slot = pool.slots[k]
             slot["conn"].send((idx, fmt, data))
-        slot["job"], slot["t0"] = idx, time.perf_counter()
+        slot["job"], slot["t0"], slot["cpu0"] = idx, time.perf_counter(), _proc_cpu(slot["proc"].pid)
         return True
 
-    def record(idx: int, outcome: str, detail: str, secs: float, peak: int | None, new_peak: bool) -> None:
+    def record(idx: int, outcome: str, detail: str, secs: float, peak: int | None, new_peak: bool,
+               cpu: float | None = None) -> None:
         nonlocal finished
         fmt, mut, data = inputs.pop(idx)
         results.append({"i": idx, "format": fmt, "mutation": mut, "size": len(data), "outcome": outcome,
-                        "detail": detail[:2000], "secs": round(secs, 3), "peak_mb": peak if new_peak else None})
+                        "detail": detail[:2000], "secs": round(secs, 3), "peak_mb": peak if new_peak else None,
+                        "cpu": None if cpu is None else round(cpu, 3)})
         finished += 1
         if out is not None and outcome in ("crash", "hang", "memory"):
             folder = out / outcome
             folder.mkdir(parents=True, exist_ok=True)
             stem = f"{idx:06d}-{fmt}-{mut}"
             (folder / f"{stem}.{EXT[fmt]}").write_bytes(data)
-            (folder / f"{stem}.info").write_text(f"seed {seed} input {idx} format {fmt} mutation {mut}\n{secs:.2f}s\n{detail}\n", encoding="utf-8")
+            cpu_text = "" if cpu is None else f" ({cpu:.2f}s CPU)"
+            (folder / f"{stem}.info").write_text(f"seed {seed} input {idx} format {fmt} mutation {mut}\n{secs:.2f}s{cpu_text}\n{detail}\n", encoding="utf-8")
         if progress and finished % 100 == 0:
             c = Counter(r["outcome"] for r in results)
             print(f"[{finished}/{n}] {time.time() - started:.0f}s " + " ".join(f"{o}={c[o]}" for o in OUTCOMES), file=sys.stderr, flush=True)
@@ -512,7 +530,10 @@ def fuzz(n: int, seed: int, workers: int, timeout: float, mem_mb: int, hard_mb: 
             for k, slot in enumerate(pool.slots):
                 limit = ocr_timeout if slot["job"] is not None and inputs[slot["job"]][0] in OCR_FORMATS else timeout
                 if slot["job"] is not None and now - slot["t0"] > limit:
-                    record(slot["job"], "hang", f"no result within {limit:.0f}s", now - slot["t0"], None, False)
+                    c1 = _proc_cpu(slot["proc"].pid)
+                    cpu = c1 - slot["cpu0"] if c1 is not None and slot.get("cpu0") is not None else None
+                    record(slot["job"], "hang", f"no result within {limit:.0f}s" + ("" if cpu is None else f" ({cpu:.1f}s CPU)"),
+                           now - slot["t0"], None, False, cpu)
                     slot["job"] = None
                     pool.replace(k)
                     feed(k)
@@ -538,6 +559,20 @@ def summary(run: dict) -> str:
     lines.append("slowest:")
     for r in sorted(results, key=lambda r: -r["secs"])[:5]:
         lines.append(f"  {r['secs']:7.2f}s  #{r['i']} {r['format']}/{r['mutation']} {r['size']} bytes → {r['outcome']} {r['detail'][:70]!r}")
+    cpu = [r for r in results if r.get("cpu") is not None]
+    if cpu:  # on a loaded machine the wall time measures the machine too: the CPU time is the input's own
+        lines.append("most CPU time (the worker process, all its threads):")
+        for r in sorted(cpu, key=lambda r: -r["cpu"])[:5]:
+            lines.append(f"  {r['cpu']:7.2f}s CPU ({r['secs']:.2f}s wall)  #{r['i']} {r['format']}/{r['mutation']} {r['size']} bytes → {r['outcome']}")
+    lines.append(f"over 10 s: {sum(r['secs'] > 10 for r in results)} wall, {sum((r.get('cpu') or 0) > 10 for r in results)} CPU")
+    plain = [r for r in results if r["format"] not in OCR_FORMATS]
+    if plain:
+        r = max(plain, key=lambda r: r["secs"])
+        lines.append(f"slowest without images (OCR): {r['secs']:.2f}s ({r.get('cpu') or 0:.2f}s CPU) #{r['i']} {r['format']}/{r['mutation']} → {r['outcome']}")
+    lines.append("slowest per format (wall):")
+    for fmt in sorted(by):
+        r = max((r for r in results if r["format"] == fmt), key=lambda r: r["secs"])
+        lines.append(f"  {fmt:6} {r['secs']:7.2f}s ({r.get('cpu') or 0:.2f}s CPU) #{r['i']} {r['mutation']} → {r['outcome']}")
     lines.append("largest peak memory (worker RSS when the input raised it):")
     for r in sorted((r for r in results if r["peak_mb"]), key=lambda r: -r["peak_mb"])[:5]:
         lines.append(f"  {r['peak_mb']:7d} MB #{r['i']} {r['format']}/{r['mutation']} {r['size']} bytes → {r['outcome']}")
@@ -568,10 +603,10 @@ def main(argv: list[str] | None = None) -> int:
         failed = 0
         for path in files:
             fmt = next((f for f, e in EXT.items() if path.suffix == "." + e), "text")
-            t = time.perf_counter()
+            t, c = time.perf_counter(), _cpu()
             outcome, detail = run_one(fmt, path.read_bytes())
             failed += outcome not in ("clean", "refused")
-            print(f"{outcome} {time.perf_counter() - t:.2f}s {path.name}\n{detail}".rstrip())
+            print(f"{outcome} {time.perf_counter() - t:.2f}s ({_cpu() - c:.2f}s CPU) {path.name}\n{detail}".rstrip())
         return 1 if failed else 0
     run = fuzz(args.n, args.seed, args.workers, args.timeout, args.mem, args.hard_mem, args.out, args.recycle,
                progress=not args.quiet, formats=args.formats.split(",") if args.formats else None,

@@ -40,6 +40,8 @@ except ReadError as exc:
     out = {"outcome": "refused", "reason": exc.reason, "message": str(exc)}
 out["secs"] = time.perf_counter() - t
 out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+usage = resource.getrusage(resource.RUSAGE_SELF)
+out["cpu"] = usage.ru_utime + usage.ru_stime
 print(json.dumps(out, ensure_ascii=False))
 """
 
@@ -328,3 +330,88 @@ def test_non_number_total_in_the_one_cell_per_line_layout(raw):
     assert not [g for g in report.findings if g.code == "CELL_INFERRED" and g.where.get("row") == "new_received"]
     cell = report.tables["requests"]["new_received"]["total"]
     assert (cell.value, cell.status) == (total, "inferred")
+
+
+# ---- a time budget for reading one document ------------------------------------------------------
+
+
+def test_ocr_of_noise_bands_is_bounded(tmp_path):
+    """Rows of scanner noise under a few lines of text: before the budget, OCR of this 496×517
+    PNG ran for more than 120 s (forty rows of dashes read as text lines thousands of recogniser
+    columns wide).  Now lines too wide to be text are not recognised, the rest of the work is
+    bounded by the time budget, and the finding says which page was left partly unread."""
+    pytest.importorskip("rapidocr_onnxruntime")
+    pytest.importorskip("reportlab")
+    out = run_child(tmp_path, hostile.ocr_noise_bands(), "bands.png")
+    assert out["outcome"] == "report", out
+    (f,) = [f for f in out["findings"] if f[0] == "OCR_INCOMPLETE"]
+    assert f[1] == "warning" and "第1页" in f[2] and "留空" in f[2]
+
+
+def _page_image(dpi: int = 200):
+    from xxgk.synth.pdfs import image_bytes, render_pages, write_pdf
+
+    return image_bytes(render_pages(write_pdf(random_report(21, "2021")), dpi=dpi)[0], "PNG")
+
+
+def test_ocr_stops_at_the_time_budget_and_says_so(monkeypatch):
+    """When the time is up between two chunks of lines, the lines left are not read: their cells
+    stay empty and the document carries OCR_INCOMPLETE naming the page and the reason.  With time
+    to spare the same page is read whole, without the finding."""
+    pytest.importorskip("rapidocr_onnxruntime")
+    pytest.importorskip("reportlab")
+    import time as _time
+
+    from xxgk.readers import budget as budget_mod
+    from xxgk.readers import ocr, read_bytes
+
+    page = _page_image()
+    clock = {"offset": 0.0, "calls": 0, "lines": 0, "step": 0.0}
+
+    def fake_recognise(crops):
+        clock["calls"] += 1
+        clock["lines"] += len(crops)
+        clock["offset"] += clock["step"]  # each chunk takes `step` seconds
+        return [ocr.Reading("12", [0.99, 0.99], ["", ""]) for _ in crops]
+
+    def numbers(doc) -> int:
+        return sum(line.text.count("12") for line in doc.lines)
+
+    real = _time.process_time
+    monkeypatch.setattr(ocr, "recognise", fake_recognise)
+    monkeypatch.setattr(budget_mod.time, "process_time", lambda: real() + clock["offset"])
+    whole = read_bytes(page, "scan.png")
+    all_lines, all_calls = clock["lines"], clock["calls"]
+    assert all_calls > 1  # more than one chunk: the clock is looked at between them
+    assert not [n for n in whole.notes if n[0] == "OCR_INCOMPLETE"]
+
+    clock.update(calls=0, lines=0, step=3600.0)  # the first chunk takes "an hour": the budget is spent
+    cut = read_bytes(page, "scan.png")
+    assert clock["calls"] == 1 and 0 < clock["lines"] < all_lines
+    (note,) = [n for n in cut.notes if n[0] == "OCR_INCOMPLETE"]
+    assert note[2] == {"pages": [1], "reasons": ["time"]}
+    assert "第1页" in note[1] and "识别时间超过上限" in note[1]
+    assert 0 < numbers(cut) < numbers(whole)
+
+
+def test_huge_page_images_are_read_within_the_ocr_pixel_limit():
+    """A very tall image (found by the fuzz harness: 496×36,981 pixels, enlarged to 1600 wide it was
+    190 M pixels, 4 GB and minutes) is read at a size within MAX_OCR_PIXELS."""
+    from xxgk.readers.ocr import _work_size
+
+    w, h = _work_size(496, 36_981)
+    assert w * h <= limits.MAX_OCR_PIXELS and abs(w / h - 496 / 36_981) < 0.001
+    assert _work_size(1653, 2339) == (1653, 2339)  # an A4 page at 200 dpi: as it is
+    assert _work_size(620, 877)[0] == 1600  # a low-resolution scan: enlarged as before
+    w, h = _work_size(7000, 9900)  # an A4 page at 850 dpi: reduced
+    assert w * h <= limits.MAX_OCR_PIXELS
+
+
+def test_pdf_reading_past_its_time_budget_is_refused(monkeypatch):
+    from xxgk.readers import read_bytes
+
+    monkeypatch.setattr(limits, "READ_SECONDS", -1.0)
+    with pytest.raises(ReadError) as exc:
+        read_bytes(hostile.pdf_pages(3), "a.pdf")
+    assert exc.value.reason == "read-time-limit"
+    assert "\n" not in str(exc.value) and "超时" in str(exc.value)

@@ -53,4 +53,26 @@ MAX_PAGE_OBJECTS = 20_000  # path objects (or segments of one path) looked at on
 MAX_IMAGE_PIXELS = 40_000_000  # one page (an A4 scan at 600 dpi is 35 M)
 MAX_IMAGE_TOTAL = 120_000_000  # all pages (frames) of one image file together
 MAX_IMAGE_FRAMES = 200
-MAX_OCR_PIXELS = 6_000_000  # a scanned PDF page is rendered for OCR within this (A4 at 200 dpi is 3.9 M)
+MAX_OCR_PIXELS = 6_000_000  # a page is read by OCR within this (A4 at 200 dpi is 3.9 M): a scanned PDF page is
+# rendered within it, and a page image is enlarged only up to it (and reduced to it when larger)
+MAX_OCR_LINES = 1_000  # line images recognised on one page (a dense report page has ~150)
+MAX_OCR_COLUMNS = 100_000  # recogniser input columns of one page, all lines together (a page of a
+# report has 20,000–50,000: ~200 lines, each at least 192 columns; the recogniser does ~5,000 a second)
+MAX_OCR_LINE_COLUMNS = 3_000  # one line image wider than this, once scaled to the recogniser's
+# 48-pixel height, is not a line of text (a full A4 line of a report's ~29-pixel characters is
+# ~1,700) but a band of scanner noise: it is not recognised
+MAX_SKEW_INK = 0.08  # share of a page's pixels in long horizontal strokes above which the page is
+# noise, not ruled lines, and is not straightened (a ruled report page has ~1.5 %)
+
+# -- time --------------------------------------------------------------------------------------
+# Reading is checked against a deadline between pages, table cells and batches of text lines
+# (seconds of the process's CPU time, so that a loaded machine does not change what is read);
+# work in C that Python cannot interrupt (PDFium, OpenCV, the recogniser) is bounded by the sizes
+# above instead.  What is not read when the time is up is left empty with a finding
+# (`OCR_INCOMPLETE`), or the file is refused with one line (`read-time-limit`).
+READ_SECONDS = 8.0  # reading one document's text layer (a 40-page PDF takes < 1 s)
+OCR_PAGE_SECONDS = 8.0  # OCR of each page, added to the document's budget: an A4 page at 200 dpi (or
+# larger) gets all of it, a smaller image its share by pixels, at least a quarter (a dense report
+# page takes ~4.5 s of CPU with one recogniser thread); pages finished early leave time to the rest
+OCR_PAGE_PIXELS = 3_900_000  # the pixels of that A4 page (1654 × 2339)
+OCR_CHUNK_COLUMNS = 6_000  # recogniser columns run between two looks at the clock (~1 s)

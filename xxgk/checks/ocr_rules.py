@@ -21,3 +21,8 @@ def ocr_settled(report: Report):
 @rule("SCANNED_PAGE_SKIPPED", Severity.WARNING, "PDF中有扫描图像页，未安装OCR组件，未能读取", group="reader")
 def scanned_page_skipped(report: Report):
     yield from notes(report, "SCANNED_PAGE_SKIPPED")
+
+
+@rule("OCR_INCOMPLETE", Severity.WARNING, "扫描页的OCR识别未完成（超出时间或工作量上限），未识别的文字和单元格已留空，需对照扫描件核实", group="reader")
+def ocr_incomplete(report: Report):
+    yield from notes(report, "OCR_INCOMPLETE")

@@ -54,12 +54,17 @@ def selected(select: Iterable[str] | None = None, ignore: Iterable[str] | None =
     return out
 
 
+# what is said of a document that is not a report: that it is not, and that its scan was not read
+# to the end (which may be why no report was found in it)
+_UNGATED = ("NOT_A_REPORT", "OCR_INCOMPLETE")
+
+
 def run(report: Report, rules: list[Rule] | None = None) -> list[Finding]:
     rules = [r for r in (rules if rules is not None else RULES.values()) if r.scope == "report"]
     out: list[Finding] = []
     gate = not report.is_report
     for r in rules:
-        if gate and r.code != "NOT_A_REPORT":
+        if gate and r.code not in _UNGATED:
             continue
         out.extend(r.fn(report))
     if report.line_pages:

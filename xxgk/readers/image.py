@@ -8,6 +8,7 @@ import warnings
 
 from .. import limits
 from . import register
+from .budget import Budget, ocr_note
 from .errors import ReadError
 
 MAX_PIXELS = limits.MAX_IMAGE_PIXELS  # per page; a scan of an A4 page at 600 dpi is 35 megapixels
@@ -79,13 +80,19 @@ def read_image(data: bytes, name: str = ""):
     if not ocr.available():
         raise ReadError("识别图片需要安装OCR组件：pip install 'xxgk[ocr]'", "missing-ocr-extra")
     images = frames(data)
+    budget = Budget(sum(ocr.page_seconds(img) for img in images))
     try:
-        pages = [ocr.ocr_page(img, k + 1) for k, img in enumerate(images)]
+        pages = [ocr.ocr_page(img, k + 1, budget) for k, img in enumerate(images)]
     except MemoryError:
         raise ReadError("图片过大，识别时内存不足，请缩小后再读取", "image-too-large") from None
     except Exception as exc:  # the recogniser failing on a degenerate image (a line of pixels, …)
         raise ReadError(f"图片无法识别（{type(exc).__name__}），请检查图片是否完整", "image-broken") from None
     doc = build(pages, "image")
     if not any(line.text.strip() for line in doc.lines):
+        if any("time" in why for why in budget.shortfalls.values()):
+            raise ReadError(f"图片识别超时（超过{budget.seconds:.0f}秒仍未识别出文字），图片可能已损坏", "read-time-limit")
         raise ReadError("图片中没有识别出文字", "image-no-text")
+    note = ocr_note(budget)
+    if note:
+        doc.notes.append(note)
     return doc

@@ -16,6 +16,8 @@ import os
 import threading
 from dataclasses import dataclass
 
+from .. import limits
+from .budget import Budget
 from .layout import PageContent, Piece, Rule, grids_of
 
 DPI = 200  # scanned PDF pages are rendered at this resolution
@@ -160,6 +162,8 @@ def skew_angle(gray) -> float:
     h, w = ink.shape
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 60), 1))
     horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+    if cv2.countNonZero(horiz) > limits.MAX_SKEW_INK * h * w:
+        return 0.0  # bands of noise, not ruled lines: the Hough transform would take seconds over them
     segs = cv2.HoughLinesP(horiz, 1, np.pi / 1800, threshold=w // 8, minLineLength=w // 4, maxLineGap=10)
     if segs is None:
         return 0.0
@@ -272,39 +276,116 @@ def _leading_dash(crop) -> bool:
     return bool(w >= 1.5 * h and h <= 0.3 * tallest and x + w <= parts[1][0])
 
 
-def ocr_page(img, number: int) -> PageContent:
-    """One page image (PIL, any mode) → positioned text pieces and rules."""
+def _columns(box) -> int:
+    """Columns of the recogniser's input for a line box (scaled to 48 pixels high, padded)."""
+    x0, y0, x1, y1 = box
+    return max(_MIN_WIDTH, int(math.ceil(_HEIGHT * (x1 - x0 + 12) / max(1, y1 - y0 + 12))))
+
+
+def _work_size(w: int, h: int) -> tuple[int, int]:
+    """The size a page image is read at: a low-resolution scan enlarged to ~200 dpi for an A4
+    width, and any page kept within `limits.MAX_OCR_PIXELS` (a huge or very tall image reduced)."""
+    k = _MIN_PAGE_WIDTH / w if w < _MIN_PAGE_WIDTH else 1.0
+    if w * h * k * k > limits.MAX_OCR_PIXELS:
+        k = (limits.MAX_OCR_PIXELS / (w * h)) ** 0.5
+        return max(1, int(w * k)), max(1, int(h * k))
+    return max(1, int(round(w * k))), max(1, int(round(h * k)))
+
+
+def page_seconds(img) -> float:
+    """The time (CPU seconds) a page image gets: `limits.OCR_PAGE_SECONDS` for an A4 page at
+    200 dpi or larger, a smaller image its share by pixels once enlarged as it will be read, at
+    least a quarter."""
+    w, h = _work_size(*img.size)
+    return limits.OCR_PAGE_SECONDS * min(1.0, max(0.25, w * h / limits.OCR_PAGE_PIXELS))
+
+
+def _chosen(boxes: list, number: int, budget: Budget) -> list[int]:
+    """Indices of the line boxes to recognise, within the per-page bounds (the rest are recorded)."""
+    out, total = [], 0
+    for k, box in enumerate(boxes):
+        cols = _columns(box)
+        if cols > limits.MAX_OCR_LINE_COLUMNS:
+            budget.short(number, "wide-lines")
+            continue
+        if len(out) >= limits.MAX_OCR_LINES:
+            budget.short(number, "lines")
+            break
+        if total + cols > limits.MAX_OCR_COLUMNS:
+            budget.short(number, "columns")
+            break
+        out.append(k)
+        total += cols
+    return out
+
+
+def _chunks(chosen: list[int], boxes: list) -> list[list[int]]:
+    """The chosen lines in runs of at most `limits.OCR_CHUNK_COLUMNS` recogniser columns."""
+    out: list[list[int]] = [[]]
+    cols = 0
+    for k in chosen:
+        c = _columns(boxes[k])
+        if out[-1] and cols + c > limits.OCR_CHUNK_COLUMNS:
+            out.append([])
+            cols = 0
+        out[-1].append(k)
+        cols += c
+    return [part for part in out if part]
+
+
+def ocr_page(img, number: int, budget: Budget | None = None) -> PageContent:
+    """One page image (PIL, any mode) → positioned text pieces and rules.  With a budget, what
+    is left when its time is up (or beyond the per-page bounds) is not read, and recorded in it."""
+    import cv2
     import numpy as np
 
+    budget = budget or Budget(limits.OCR_PAGE_SECONDS)
     gray = np.asarray(img.convert("L"))
-    if gray.shape[1] < _MIN_PAGE_WIDTH:  # a low-resolution scan: enlarge to ~200 dpi for an A4 width
-        import cv2
-
-        k = _MIN_PAGE_WIDTH / gray.shape[1]
-        gray = cv2.resize(gray, (_MIN_PAGE_WIDTH, int(round(gray.shape[0] * k))), interpolation=cv2.INTER_CUBIC)
+    size = _work_size(gray.shape[1], gray.shape[0])
+    if size != (gray.shape[1], gray.shape[0]):
+        shrink = size[0] < gray.shape[1]
+        gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC)
     gray = straighten(gray)
     h, w = gray.shape
     f = PAGE_W / w
+    if budget.expired():
+        budget.short(number, "time")
+        return PageContent(number, PAGE_W, h * f, [], [])
     ink = _ink(gray)
     horiz, vert = _line_masks(_ink(gray, smooth=False))
     rules = _rules(horiz, True, f) + _rules(vert, False, f)
+    if len(rules) > limits.MAX_PAGE_RULES:
+        budget.short(number, "rules")
+        rules = []
     text_ink = cv2_subtract(ink, horiz | vert)
     boxes: list[tuple[int, int, int, int]] = []
     covered = np.zeros_like(ink)
     for grid in grids_of(rules):
         for r, c, rs, cs in grid.cells:
+            if budget.expired():
+                break
             cx0, cy0 = int(grid.xs[c] / f) + 3, int(grid.ys[r] / f) + 3
             cx1, cy1 = int(grid.xs[c + cs] / f) - 3, int(grid.ys[r + rs] / f) - 3
             boxes += _text_lines(text_ink, cx0, cy0, cx1, cy1)
         gx0, gy0, gx1, gy1 = (int(v / f) for v in grid.box)
         covered[max(0, gy0 - 4) : gy1 + 4, max(0, gx0 - 4) : gx1 + 4] = 255
+    if budget.expired():
+        budget.short(number, "time")
+        return PageContent(number, PAGE_W, h * f, [], rules)
     free = text_ink.copy()
     free[covered > 0] = 0
     boxes += _text_lines(free, 0, 0, w, h)
-    readings = recognise([_crop(gray, b) for b in boxes])
+    chosen = _chosen(boxes, number, budget)
+    readings: dict[int, Reading] = {}
+    for part in _chunks(chosen, boxes):
+        if budget.expired():
+            budget.short(number, "time")
+            break
+        readings.update(zip(part, recognise([_crop(gray, boxes[k]) for k in part])))
     pieces = []
-    for (x0, y0, x1, y1), reading in zip(boxes, readings):
-        if not reading.text.strip():
+    for k, (x0, y0, x1, y1) in enumerate(boxes):
+        reading = readings.get(k)
+        if reading is None or not reading.text.strip():
             continue
         text, conf = _clean(reading.text, reading.confidence)
         if text.isdigit() and _leading_dash(gray[y0:y1, x0:x1]):

@@ -8,6 +8,7 @@ import re
 
 from .. import limits
 from . import register
+from .budget import Budget, ocr_note
 from .errors import ReadError
 from .layout import PageContent, Piece, Rule, build
 
@@ -164,8 +165,11 @@ def read_pdf(data: bytes, name: str = ""):
     notes: list[tuple[str, str, dict]] = []
     busy: list[int] = []  # pages with too many lines to look for tables in
     total = 0
+    budget = Budget(limits.READ_SECONDS)
     try:
         for k in range(len(doc)):
+            if budget.expired():
+                raise ReadError(f"PDF读取超时（{k}页用了{budget.elapsed():.0f}秒，上限{limits.READ_SECONDS:.0f}秒），文件可能已损坏", "read-time-limit")
             page = doc[k]
             try:
                 glyphs = _glyphs(page)
@@ -183,7 +187,8 @@ def read_pdf(data: bytes, name: str = ""):
             finally:
                 page.close()
         if scanned:
-            ocr_pages = _ocr_pages(doc, scanned, all_scanned=len(scanned) == len(doc))
+            budget.extend(limits.OCR_PAGE_SECONDS * len(scanned))
+            ocr_pages = _ocr_pages(doc, scanned, all_scanned=len(scanned) == len(doc), budget=budget)
             if ocr_pages is None:
                 warnings.append(f"第{'、'.join(str(k + 1) for k in scanned)}页是扫描图像，未安装OCR组件，未能识别")
                 notes.append((
@@ -194,7 +199,8 @@ def read_pdf(data: bytes, name: str = ""):
                 ))
             else:
                 for k, content in zip(scanned, ocr_pages):
-                    pages[k] = content
+                    if content is not None:  # None: left unread when the time was up (OCR_INCOMPLETE)
+                        pages[k] = content
     except ReadError:
         raise
     except Exception as exc:  # PDFium failing half-way through a damaged file
@@ -208,16 +214,21 @@ def read_pdf(data: bytes, name: str = ""):
             "该页未按表格线识别表格，只读取了文字，请核对该页的表格",
             {"pages": busy},
         ))
+    note = ocr_note(budget)
+    if note:
+        notes.append(note)
     out = build(pages, "pdf", warnings)
     out.notes.extend(notes)
     if scanned and len(scanned) == len(pages):
         out.format = "image"
     if not any(line.text.strip() for line in out.lines):
+        if any("time" in why for why in budget.shortfalls.values()):
+            raise ReadError(f"PDF扫描页识别超时（超过{budget.seconds:.0f}秒仍未识别出文字），文件可能已损坏", "read-time-limit")
         raise ReadError("PDF中没有可读取的文字", "pdf-no-text")
     return out
 
 
-def _ocr_pages(doc, scanned: list[int], all_scanned: bool):
+def _ocr_pages(doc, scanned: list[int], all_scanned: bool, budget: Budget | None = None):
     """OCR the scanned pages; None when the ocr extra is missing and some page has text."""
     try:
         from . import ocr
@@ -227,8 +238,13 @@ def _ocr_pages(doc, scanned: list[int], all_scanned: bool):
         if all_scanned:
             raise ReadError("该PDF是扫描图像、没有文字层；识别需要安装OCR组件：pip install 'xxgk[ocr]'", "missing-ocr-extra")
         return None
+    budget = budget or Budget(limits.OCR_PAGE_SECONDS * len(scanned))
     out = []
     for k in scanned:
+        if budget.expired():  # not even rendered: the page is left empty, and the finding says so
+            budget.short(k + 1, "time")
+            out.append(None)
+            continue
         page = doc[k]
         try:
             w, h = page.get_width(), page.get_height()
@@ -236,7 +252,7 @@ def _ocr_pages(doc, scanned: list[int], all_scanned: bool):
             # at 200 dpi would be billions of pixels)
             scale = min(ocr.DPI / 72, (limits.MAX_OCR_PIXELS / max(w * h, 1.0)) ** 0.5)
             img = page.render(scale=scale, grayscale=True).to_pil().convert("L")
-            out.append(ocr.ocr_page(img, k + 1))
+            out.append(ocr.ocr_page(img, k + 1, budget))
         finally:
             page.close()
     return out

@@ -212,3 +212,23 @@ def control_chars(data: bytes, rng: random.Random, count: int = 20) -> bytes:
     for _ in range(count):
         b.insert(rng.randrange(len(b) + 1), rng.choice(b"\x00\x01\x07\x08\x0b\x0c\x1b\x1f\x7f"))
     return bytes(b)
+
+
+def ocr_noise_bands(seed: int = 1, bands: int = 40) -> bytes:
+    """A PNG that OCR used to take minutes over: the top of a report page scanned at 60 dpi, then
+    rows of short dashes (scanner noise) — each row looks like a text line hundreds of
+    characters long to the line finder, and the recogniser's work grows with the line widths."""
+    import numpy as np
+    from PIL import Image
+
+    from . import random_report
+    from .pdfs import render_pages, write_pdf
+
+    page = render_pages(write_pdf(random_report(random.Random(seed), "2021")), dpi=60)[0]
+    head = np.asarray(page.crop((0, 0, page.width, page.height // 6)).convert("L"))
+    band = np.full((10, head.shape[1]), 255, np.uint8)
+    for x in range(0, head.shape[1] - 6, 9):
+        band[:2, x : x + 6] = 0
+    buf = io.BytesIO()
+    Image.fromarray(np.vstack([head, np.tile(band, (bands, 1))])).save(buf, "PNG")
+    return buf.getvalue()
