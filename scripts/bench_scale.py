@@ -29,6 +29,7 @@ Each measurement runs in its own subprocess (its peak RSS is read with wait4).  
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -326,8 +327,9 @@ def op_crossyear(url: str, jobs: int | None = None) -> dict:
         conn.execute(sa.text("UPDATE reports SET cross_pending = " + ("TRUE" if store.dialect == "postgresql" else "1")))
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(FORKSERVER_PRELOAD)
-    with ProcessPoolExecutor(jobs or os.cpu_count(), mp_context=ctx, initializer=_init_worker,
-                             initargs=(os.getpid(),)) as pool:
+    pool = None if jobs == 1 else ProcessPoolExecutor(jobs or os.cpu_count(), mp_context=ctx,
+                                                      initializer=_init_worker, initargs=(os.getpid(),))
+    with pool or contextlib.nullcontext():
         t = time.perf_counter()
         written = store.update_cross_year(executor=pool)
         s = time.perf_counter() - t
