@@ -252,12 +252,19 @@ class Replicator:
                     f"WHERE {where} ORDER BY m.new_id")
         rcol = _report_column(t)
         serial = _own_serial(t, rcol)
+        # a column that repeats one of the report's (a per-report aggregate keeps the report's
+        # year, agency key, …): the copied report's value
+        shared = {c.name for c in self.tables[0].c} - {"id"}
+        join = ""
         for c in t.c:
             if c.name == serial:
                 continue
             cols.append(c.name)
             if c.name == rcol:
                 sel.append("m.new_id")
+            elif c.name in shared:
+                sel.append(f"n.{c.name}")
+                join = " JOIN reports n ON n.id = m.new_id"
             elif c.name in REKEY:
                 sel.append(_rekey(d, f"x.{c.name}", getattr(c.type, "length", None)))
             else:
@@ -266,7 +273,7 @@ class Replicator:
         if serial:
             order.append(f"x.{serial}")
         return (f"INSERT INTO {t.name} ({', '.join(cols)}) SELECT {', '.join(sel)} FROM {MAP} m "
-                f"JOIN {t.name} x ON x.{rcol} = m.old_id WHERE {where} ORDER BY {', '.join(order)}")
+                f"JOIN {t.name} x ON x.{rcol} = m.old_id{join} WHERE {where} ORDER BY {', '.join(order)}")
 
     def _after(self) -> None:
         """What the store needs after rows came in behind its back."""

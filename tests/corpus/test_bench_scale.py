@@ -53,8 +53,14 @@ def test_replication_copies_every_report_table(store, tmp_path):
     assert base["corpus"] > 0  # the broken organ
     base_stats = store.compute_stats()
 
+    # a per-report table the code does not know of (as a later migration may add): copied too,
+    # its repeat of the report's agency key following the copy's
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE per_report_extra (report_id INTEGER PRIMARY KEY REFERENCES reports(id), "
+                             "agency_key TEXT, weight INTEGER NOT NULL)"))
+        conn.execute(sa.text("INSERT INTO per_report_extra SELECT id, agency_key, 7 FROM reports"))
     rep = bench.Replicator(store)
-    assert {"reports", "cells", "findings"} <= set(rep.table_names())
+    assert {"reports", "cells", "findings", "per_report_extra"} <= set(rep.table_names())
     gen = store.generation()
     rep.grow(43 * 5, step=50)  # several steps, the last one a part of a copy ... then whole
     assert store.generation() > gen  # a write: the statistics cache is stale
@@ -64,6 +70,10 @@ def test_replication_copies_every_report_table(store, tmp_path):
         conn.execute(sa.text("UPDATE reports SET cross_pending = " + ("TRUE" if store.dialect == "postgresql" else "1")))
     for what in ("reports", "cells", "findings", "keys", "key_years"):
         assert grown[what] == 5 * base[what], what
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.text(
+            "SELECT COUNT(*), SUM(weight) FROM per_report_extra x JOIN reports r ON r.id = x.report_id "
+            "AND r.agency_key = x.agency_key")).one() == (5 * 43, 5 * 43 * 7)
     # each copy is its own organs: no key of a copy groups with a key of another
     assert len(set(group_keys(keys).values())) == 5 * len(set(group_keys(base_keys).values()))
     store.update_cross_year()
