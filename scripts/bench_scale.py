@@ -450,31 +450,65 @@ OPS = {"ingest": op_ingest, "crossyear": op_crossyear, "store_stats": op_store_s
 _CHILD: subprocess.Popen | None = None
 
 
-def run_child(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
-    """Run a command; (wall seconds, peak RSS in MB, stdout).  Killed if we are interrupted."""
+# run in each child: its own peak RSS (VmHWM of its own address space, which exec starts afresh;
+# wait4's ru_maxrss would carry over the RSS of this process at the fork) written at exit
+_WRAP = """import atexit, os, runpy, sys
+def _hwm():
+    try:
+        with open("/proc/self/status") as f:
+            kb = next(line.split()[1] for line in f if line.startswith("VmHWM:"))
+        with open(os.environ["XXGK_BENCH_HWM"], "w") as f:
+            f.write(kb)
+    except (OSError, StopIteration, KeyError):
+        pass
+atexit.register(_hwm)
+target = sys.argv[1]
+sys.argv = sys.argv[1:]
+if target.endswith(".py"):
+    runpy.run_path(target, run_name="__main__")
+else:
+    runpy.run_module(target, run_name="__main__", alter_sys=True)
+"""
+
+
+def run_child(cmd: list[str]) -> tuple[float, float, str]:
+    """Run `python TARGET ARGS…` (a script or a module); (wall seconds, peak RSS in MB, stdout).
+    Killed if we are interrupted."""
     global _CHILD
+    fd, hwm = tempfile.mkstemp(prefix="xxgk-bench-hwm-")
+    os.close(fd)
     t = time.perf_counter()
-    _CHILD = p = subprocess.Popen(cmd, stdout=subprocess.PIPE, env=env)
+    _CHILD = p = subprocess.Popen([sys.executable, "-c", _WRAP, *cmd], stdout=subprocess.PIPE,
+                                  env={**os.environ, "XXGK_BENCH_HWM": hwm})
     try:
         out = p.stdout.read().decode()
         _, status, ru = os.wait4(p.pid, 0)
         p.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - t
+        kb = Path(hwm).read_text().strip()
     finally:
         if p.returncode is None:
             p.kill()
             p.wait()
         _CHILD = None
+        Path(hwm).unlink(missing_ok=True)
     if p.returncode:
-        raise RuntimeError(f"{' '.join(cmd[:6])} … exited with {p.returncode}")
-    return time.perf_counter() - t, ru.ru_maxrss / 1024, out
+        raise RuntimeError(f"{' '.join(cmd[:4])} … exited with {p.returncode}")
+    return wall, (int(kb) if kb else ru.ru_maxrss) / 1024, out
 
 
 def run_op(name: str, *args, inprocess: bool = False) -> tuple[dict, float | None]:
     """(the op's result, peak RSS of its process in MB)."""
+    t = time.perf_counter()
     if inprocess:
         return OPS[name](*args), None
-    _, rss, out = run_child([sys.executable, __file__, "--op", name, json.dumps(list(args))])
+    _, rss, out = run_child([__file__, "--op", name, json.dumps(list(args))])
+    _log(f"  {name}: {time.perf_counter() - t:.0f} s")
     return json.loads(out.strip().splitlines()[-1]), rss
+
+
+def _log(s: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {s}", file=sys.stderr, flush=True)
 
 
 # ---- one database ------------------------------------------------------------------------------
@@ -496,14 +530,14 @@ def measure(url: str, n: int, args, tmp: Path, replicated: float | None) -> dict
     with store.engine.begin() as conn:
         store._bump(conn)
     store.close()
-    cli = [sys.executable, "-m", "xxgk", "stats", "--db", url]
+    cli = ["xxgk", "stats", "--db", url]
     if not ip:
         wall, rss, _ = run_child(cli)
         m["`xxgk stats` wall, cold (first after a write)"] = (wall, "s")
         m["`xxgk stats` peak RSS"] = (rss, "MB")
         walls = [run_child(cli)[0] for _ in range(max(1, args.requests // 4))]
         m["`xxgk stats` wall, cached (p50 / p95)"] = (tuple(_pq(walls).values()), "s")
-        wall, _, _ = run_child([sys.executable, "-m", "xxgk", "--help"])
+        wall, _, _ = run_child(["xxgk", "--help"])
         m["floor: `xxgk --help` wall (start-up)"] = (wall, "s")
     res, rss = run_op("store_stats", url, args.requests, inprocess=ip)
     m["Store.stats in-process, cold"] = (res["cold"], "ms")
@@ -655,9 +689,7 @@ def main(argv: list[str] | None = None) -> str:
     if args.ingest_sample > args.sizes[0]:
         ap.error("--ingest-sample is larger than the first size")
 
-    def log(s):
-        print(f"[{time.strftime('%H:%M:%S')}] {s}", file=sys.stderr, flush=True)
-
+    log = _log
     def on_term(*_):
         raise KeyboardInterrupt
 
