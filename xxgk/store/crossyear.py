@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from .. import checks
 from ..agency import group_keys, keys_compatible
 from . import schema as S
+from . import totals
 from .db import CROSS_YEAR_LOCK, lock_for_write
 from .rows import FINDING_COLUMNS, build_report, finding_rows
 
@@ -155,22 +156,45 @@ def update(store, rules: list | None = None, executor: Executor | None = None) -
     corpus_rules = [r for r in (rules if rules is not None else checks.selected()) if r.scope == "corpus"]
     R = S.reports
     total = 0
+    after: str | None = None  # the base names done in this pass: the pass goes once through them in order
     while True:
         with store.engine.begin() as conn:
             # one pass at a time: two ingests at once would each delete and rewrite the same
             # findings, and both rewrites would stay
             lock_for_write(conn, CROSS_YEAR_LOCK)
-            pending = conn.execute(
-                sa.select(R.c.agency_base, R.c.agency_key)
-                .where(R.c.cross_pending, R.c.agency_key.is_not(None))
-                .group_by(R.c.agency_base, R.c.agency_key)
-                .order_by(R.c.agency_base, R.c.agency_key).limit(PENDING_KEYS)  # whole bases together
-            ).all()
+            pending = _pending(conn, after)
             if not pending:
+                if after is not None:  # the end of the pass: once more from the start, for what
+                    after = None       # was stored meanwhile (usually nothing)
+                    continue
+                # what is left has no agency key: nothing to pair it with
                 conn.execute(R.update().where(R.c.cross_pending).values(cross_pending=False))
                 return total
             store._bump(conn)  # cross-year findings change the statistics
             total += _batch(store, conn, pending, corpus_rules, executor)
+            after = pending[-1][0]
+
+
+def _pending(conn: sa.Connection, after: str | None) -> list[tuple[str, str]]:
+    """The next pending (agency_base, agency_key) pairs after the base name `after`, about
+    PENDING_KEYS of them, whole bases only (a base's keys are grouped together).  An index range
+    scan from where the last batch ended: the pass reads each pending key once, never the reports
+    done before it (on PostgreSQL, the index entries their cleared flags leave until the next
+    vacuum), so its cost is linear in the corpus."""
+    R = S.reports
+    conds = [R.c.cross_pending, R.c.agency_key.is_not(None)]
+    if after is not None:
+        conds.append(R.c.agency_base > after)
+    rows = [tuple(r) for r in conn.execute(
+        sa.select(R.c.agency_base, R.c.agency_key).where(*conds)
+        .group_by(R.c.agency_base, R.c.agency_key).order_by(R.c.agency_base, R.c.agency_key).limit(PENDING_KEYS))]
+    if len(rows) == PENDING_KEYS:  # the last base may go on beyond the limit: all of it now
+        last = rows[-1][0]
+        rows = [r for r in rows if r[0] != last]
+        rows += [(last, k) for k in conn.execute(
+            sa.select(R.c.agency_key).where(R.c.cross_pending, R.c.agency_key.is_not(None), R.c.agency_base == last)
+            .group_by(R.c.agency_key).order_by(R.c.agency_key)).scalars()]
+    return rows
 
 
 def _batch(store, conn: sa.Connection, pending: Sequence[tuple[str, str]], rules, executor) -> int:
@@ -211,9 +235,12 @@ def _batch(store, conn: sa.Connection, pending: Sequence[tuple[str, str]], rules
     all_ids = [r["id"] for r in rows]
     for part in store._chunked(all_ids):
         conn.execute(F.delete().where(F.c.scope == "corpus", F.c.report_id.in_(part)))
+    keys_by_base: dict[str, set[str]] = defaultdict(set)  # one look at each row, not one per base
+    for r in rows:
+        keys_by_base[r["agency_base"]].add(r["agency_key"])
     group_of: dict[str, str] = {}
-    for base in {r["agency_base"] for r in rows}:
-        group_of.update(group_keys({r["agency_key"] for r in rows if r["agency_base"] == base}))
+    for keys in keys_by_base.values():
+        group_of.update(group_keys(keys))
     per: dict[str, list] = defaultdict(list)
     for r in rows:
         if r["is_report"] and r["year"]:
@@ -241,7 +268,9 @@ def _batch(store, conn: sa.Connection, pending: Sequence[tuple[str, str]], rules
     for new_rows in results:
         store._bulk(conn, "findings", FINDING_COLUMNS, new_rows)
         written += len(new_rows)
+    flipped: list[int] = []
     for part in store._chunked(all_ids):
-        store._recount(conn, part)
+        flipped += store._recount(conn, part)
         conn.execute(R.update().where(R.c.id.in_(part)).values(cross_pending=False))
+    totals.sync_errors(conn, flipped)
     return written

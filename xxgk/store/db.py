@@ -95,6 +95,7 @@ def current_revision(connection: sa.Connection) -> str | None:
 
 MIGRATION_LOCK = 7470301  # PostgreSQL advisory lock keys of xxgk
 CROSS_YEAR_LOCK = 7470302
+TOTALS_LOCK = 7470303  # the choice of the counted file per agency key and year (report_totals.counted)
 
 
 def lock_for_write(conn: sa.Connection, key: int | None = None) -> None:

@@ -18,11 +18,16 @@ stats_cache  Store.stats results, each valid for the generation it was computed 
 api_tokens  reviewers' API tokens for scripts (xxgk users token): only the token's SHA-256
 org_tree  which subordinate organs a consolidated report covers (xxgk org load): names as
           written, and their agency keys
+report_totals  one row per report, kept at ingest: its dimensions, whether the statistics count it,
+          and its sixteen totals (xxgk.store.totals) — what the statistics and the desk read instead
+          of the cells
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
+
+from .totals import TOTALS
 
 metadata = sa.MetaData()
 
@@ -187,5 +192,26 @@ org_tree = sa.Table(
     sa.Column("child", sa.Text, nullable=False),
     sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+report_totals = sa.Table(
+    "report_totals",
+    metadata,
+    sa.Column("report_id", sa.Integer, sa.ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("is_report", sa.Boolean, nullable=False),
+    sa.Column("has_errors", sa.Boolean, nullable=False),
+    sa.Column("counted", sa.Boolean, nullable=False),  # the file stats count for its agency key and year
+    sa.Column("year", sa.Integer),
+    sa.Column("level", sa.String(16)),
+    sa.Column("kind", sa.String(8)),
+    sa.Column("region", sa.Text),
+    sa.Column("province", sa.Text),
+    sa.Column("prefecture", sa.Text),
+    sa.Column("county", sa.Text),
+    sa.Column("agency_key", sa.Text),
+    sa.Column("template", sa.String(8), nullable=False),
+    *[sa.Column(t, sa.Numeric(20, 4)) for t in TOTALS],  # NULL: the report states none of its cells
+)
+sa.Index("ix_report_totals_agency_year", report_totals.c.agency_key, report_totals.c.year)
+sa.Index("ix_report_totals_is_report_counted", report_totals.c.is_report, report_totals.c.counted)
 
 REVIEW_STATUSES = ("confirmed", "dismissed")

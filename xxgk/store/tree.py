@@ -19,6 +19,7 @@ from ..agency import agency_key
 from ..consolidate import Consolidation, Part, cell_name, cells, compare, part_values, sum_parts
 from ..checks.registry import finding
 from . import schema as S
+from . import totals
 from .crossyear import _META
 from .rows import FINDING_COLUMNS, build_report, finding_rows
 
@@ -153,8 +154,10 @@ def update(store) -> int:
                     rows.extend((r["id"],) + f for f in finding_rows(r["sha256"], yc.findings, "corpus"))
                     touched.add(r["id"])
         store._bulk(conn, "findings", FINDING_COLUMNS, rows)
+        flipped: list[int] = []
         for part in store._chunked(sorted(touched)):
-            store._recount(conn, part)
+            flipped += store._recount(conn, part)
+        totals.sync_errors(conn, flipped)
     return len(rows)
 
 

@@ -68,7 +68,7 @@ def home(request: Request):
     stats = store.stats(all_versions=True)  # the desk counts files to review, not organs
     overall = stats.groups[0] if stats.groups else None
     return render(request, "index.html", total=counts.files, counts=counts, overall=overall,
-                  not_reports=stats.not_reports, failures=store.failures()[-10:])
+                  not_reports=stats.not_reports, failures=store.failures(last=10))
 
 
 @router.get("/reports", response_class=HTMLResponse)
