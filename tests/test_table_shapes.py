@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from xxgk import parse_path
+from xxgk import parse_bytes, parse_path
 from xxgk import template as T
 
 FIX = Path(__file__).parent / "fixtures" / "realworld"
@@ -132,6 +132,119 @@ def test_cut_off_page_keeps_the_cells_before_the_cut():
     assert [f.where["row"] for f in report.findings if f.code == "ROW_CUT"] == ["partially_granted"]
 
 
+def test_pipe_rows_cut_inside_a_row_keep_its_first_cells():
+    """Rows `label | n | … | n | ||` (a merged label's spare `|`s at the row's end) and the page
+    cut after `4.保护第三方合法权益 | 2 | 1 | `: every complete row holds its cells right after
+    its label, so the cut row's two numbers are its first two cells; the closing `|` shows the
+    last number is whole."""
+    report = parse_path(FIX / "cut_pipe_row.txt")
+    cut = report.tables["requests"]["withheld_third_party"]
+    assert [cut[c].value for c in ("natural_person", "commercial", "research", "total")] == [2, 1, None, None]
+    assert [cut[c].how for c in ("natural_person", "commercial")] == ["cut", "cut"]
+    assert [cut[c].status for c in ("research", "total")] == ["missing", "missing"]
+    assert [report.value("requests", "granted", c) for c in ("natural_person", "commercial", "total")] == [3, 1, 4]
+    assert [report.value("active", "normative_documents", c) for c in ("issued", "repealed", "in_force")] == [4, 1, 17]
+    assert [f.where["row"] for f in report.findings if f.code == "ROW_CUT"] == ["withheld_third_party"]
+    assert not [f for f in report.findings if f.code in ("CELL_CUT_OFF", "ROW_UNPLACED", "CELL_AMBIGUOUS")]
+
+
+def test_pipe_rows_cut_inside_a_row_are_not_placed_when_a_complete_row_lost_a_cell():
+    """The same page with one complete row short of a cell: the table drops cells, so the order of
+    the cut row's numbers proves nothing — they stay null with a finding."""
+    text = (FIX / "cut_pipe_row.txt").read_text(encoding="utf-8")
+    text = text.replace("2.其他法律行政法规禁止公开 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |", "2.其他法律行政法规禁止公开 | 0 | 0 | 0 | 0 | 0 | 0 |")
+    report = parse_bytes(text.encode("utf-8"), "page.txt")
+    cut = report.tables["requests"]["withheld_third_party"]
+    assert all(v.value is None for v in cut.values())
+    flagged = {f.where.get("row") for f in report.findings if f.code in ("ROW_UNPLACED", "CELL_AMBIGUOUS", "CELL_CUT_OFF")}
+    assert "withheld_third_party" in flagged
+
+
+def test_header_rows_show_the_merged_slots_at_the_row_end():
+    """A cell a line closed by `|`; every Table 3 row has only its 总计 filled (six empty slots, the
+    number, `||`), so no data row tells where the merged label's spare slots went — the header rows
+    do: `申请人情况 |` right after the note cell, then `||||||||`.  The number is 总计."""
+    report = parse_path(FIX / "blank_slots_spare_at_end.txt")
+    for r, total in (("new_received", 5), ("carried_over", 0), ("granted", 5)):
+        cells = report.tables["requests"][r]
+        assert cells["total"].value == total, r
+        assert all(cells[c].status == "blank" and cells[c].how == "position" for c in list(cells)[:6]), r
+    assert report.value("active", "licensing", "decisions") == 14
+    assert [report.value("active", "normative_documents", c) for c in ("issued", "repealed", "in_force")] == [2, 0, 11]
+    assert not [f for f in report.findings if f.code in ("CELL_AMBIGUOUS", "ROW_UNPLACED", "CELL_SPLIT")]
+
+
+def test_without_header_rows_the_merged_slots_stay_undecided():
+    """The same stream without its header rows: nothing tells in-place from end-of-row slots."""
+    text = (FIX / "blank_slots_spare_at_end.txt").read_text(encoding="utf-8")
+    start = text.index("(本列数据")
+    text = text[:start] + text[text.index("一、本年新收"):]
+    report = parse_bytes(text.encode("utf-8"), "page.txt")
+    cells = report.tables["requests"]["new_received"]
+    assert all(v.value is None for v in cells.values())
+    assert "new_received" in {f.where.get("row") for f in report.findings if f.code in ("CELL_AMBIGUOUS", "ROW_UNPLACED")}
+
+
+def test_cell_a_line_with_empty_lines_as_empty_cells():
+    """Every cell on its own line, no blank lines between them — except empty lines that stand for
+    empty cells: `2`, five empty lines, `2`; a row that opens with an empty line."""
+    report = parse_path(FIX / "blank_lines_as_cells.txt")
+    new = report.tables["requests"]["new_received"]
+    assert [v.value for v in new.values()] == [2, None, None, None, None, None, 2]
+    assert [v.status for v in new.values()][1:6] == ["blank"] * 5
+    over = report.tables["requests"]["carried_over"]
+    assert [v.value for v in over.values()] == [None, 1, 0, 0, 0, 0, 1]
+    assert [report.value("requests", "granted", c) for c in ("natural_person", "commercial", "total")] == [2, 1, 3]
+    assert [report.value("active", "normative_documents", c) for c in ("issued", "repealed", "in_force")] == [3, 0, 8]
+    blank = {f.where["row"]: f.where["columns"] for f in report.findings if f.code == "BLANK_CELL" and f.where.get("table") == "requests"}
+    assert blank["new_received"] == ["commercial", "research", "social_welfare", "legal_service", "other_org"]
+    assert blank["carried_over"] == ["natural_person"]
+    assert not [f for f in report.findings if f.code in ("ROW_UNPLACED", "CELL_AMBIGUOUS")]
+
+
+def test_empty_lines_between_every_cell_are_no_cells():
+    """The same page with an empty line after every cell: empty lines are separators there, so
+    the short rows stay unplaced (flagged), never read by position."""
+    text = (FIX / "blank_lines_as_cells.txt").read_text(encoding="utf-8")
+    head, sep, table = text.partition("二、主动公开政府信息情况\n")
+    text = head + sep + "\n".join(line + "\n" if line else line for line in table.split("\n"))
+    report = parse_bytes(text.encode("utf-8"), "page.txt")
+    assert report.value("active", "normative_documents", "in_force") == 8
+    for r in ("new_received", "carried_over"):
+        assert all(v.value is None for v in report.tables["requests"][r].values()), r
+        assert r in {f.where.get("row") for f in report.findings if f.code in ("ROW_UNPLACED", "CELL_AMBIGUOUS")}
+
+
+def test_a_character_lost_before_a_number():
+    """A Traditional mirror with pinyin whose converter lost a character before some numbers
+    (`? 0`, `? 14`): digits survive any encoding, so the number is read — and named by a finding."""
+    report = parse_path(FIX / "lost_char_cells.txt")
+    assert [report.value("active", "regulations", c) for c in ("issued", "repealed", "in_force")] == [0, 0, 0]
+    assert [report.value("active", "normative_documents", c) for c in ("issued", "repealed", "in_force")] == [3, 1, 14]
+    assert report.value("active", "licensing", "decisions") == 26
+    assert report.value("active", "penalty", "decisions") == 5
+    lost = report.tables["active"]["normative_documents"]["in_force"]
+    assert (lost.raw, lost.how, lost.status) == ("? 14", "lost-char", "read")
+    noted = sorted((f.where["row"], f.where["column"]) for f in report.findings if f.code == "CELL_CHAR_LOST")
+    assert noted == [("licensing", "decisions"), ("normative_documents", "in_force"), ("normative_documents", "repealed"),
+                     ("regulations", "repealed")]
+    assert not [f for f in report.findings if f.code in ("ROW_UNPLACED", "CELL_AMBIGUOUS", "CELL_NOT_NUMBER")]
+
+
+def test_a_character_lost_before_a_signed_change_may_be_its_sign():
+    """In 本年增/减 the lost character may have been a minus: `? 4` stays null (warning); `? 0` is 0."""
+    text = (FIX / "pipe_rows_suffix_2019.txt").read_text(encoding="utf-8")
+    text = text.replace("行政许可 | 31 | +4 | 1290 |", "行政许可 | 31 | ? 4 | 1290 |")
+    text = text.replace("其他对外管理服务事项 | 8 | -2 | 77 |", "其他对外管理服务事项 | 8 | ? 0 | 77 |")
+    report = parse_bytes(text.encode("utf-8"), "page.txt")
+    got = report.tables["active"]
+    assert [got["licensing"][c].value for c in ("previous_items", "change", "decisions")] == [31, None, 1290]
+    assert (got["licensing"]["change"].status, got["licensing"]["change"].raw) == ("doubtful", "? 4")
+    assert [got["other_services"][c].value for c in ("previous_items", "change", "decisions")] == [8, 0, 77]
+    assert [(f.where["row"], f.where["column"]) for f in report.findings if f.code == "CELL_SIGN_LOST"] == [("licensing", "change")]
+    assert [(f.where["row"], f.where["column"]) for f in report.findings if f.code == "CELL_CHAR_LOST"] == [("other_services", "change")]
+
+
 def test_rows_separated_by_spaces_with_signed_words():
     """A PDF flip-book's text: `行政许可 18 减4 260`, `行政处罚 253 --253 0`, Table 4 a bare row."""
     report = parse_path(FIX / "spaced_rows_2019.txt")
@@ -179,5 +292,5 @@ def test_no_wrong_cell_without_a_finding(name):
     for key, rows in report.tables.items():
         for r, cols in rows.items():
             for v in cols.values():
-                if v.how in ("sum", "unit", "unit-guessed", "cut", "order") or v.status in ("inferred", "unplaced"):
+                if v.how in ("sum", "unit", "unit-guessed", "cut", "order", "lost-char") or v.status in ("inferred", "unplaced"):
                     assert (key, r) in flagged, (key, r, v)

@@ -130,3 +130,13 @@ def unit_inferred(report: Report):
 @rule("ROWS_BY_ORDER", Severity.INFO, "分组下各行名称缺失，数字按表格固定行序读入", group="reader")
 def rows_by_order(report: Report):
     yield from notes(report, "ROWS_BY_ORDER")
+
+
+@rule("CELL_CHAR_LOST", Severity.INFO, "表格数字前有一个在转换中丢失的字符（如“? 0”），数字已照读", group="reader")
+def cell_char_lost(report: Report):
+    yield from notes(report, "CELL_CHAR_LOST")
+
+
+@rule("CELL_SIGN_LOST", Severity.WARNING, "本年增/减一格数字前的字符在转换中丢失，可能是正负号，该格已留空", group="reader")
+def cell_sign_lost(report: Report):
+    yield from notes(report, "CELL_SIGN_LOST")

@@ -74,12 +74,24 @@ def _ends_with_line_break(doc: Document) -> bool:
     return doc.format == "text" and bool(doc.lines) and not doc.lines[-1].text
 
 
+def _closed_by_separator(doc: Document) -> bool:
+    """A text document whose last non-blank line ends with `|`: the last cell was closed by its
+    separator before the cut (`4.保护第三方合法权益 | 1 | `), so its number is whole."""
+    if doc.format != "text":
+        return False
+    for line in reversed(doc.lines):
+        text = line.text.rstrip()
+        if text:
+            return text.endswith("|")
+    return False
+
+
 def distrust_cut_token(doc: Document, report: Report, tpl: Template) -> None:
     pos = last_token(doc)
     if pos is None:
         return
     whole_row = _row_cut_short(doc, pos[0], pos[1])
-    token_whole = _ends_with_line_break(doc)
+    token_whole = _ends_with_line_break(doc) or _closed_by_separator(doc)
     for table in tpl.tables:
         cells = report.tables[table.key]
         hit = [(row, col, v) for row, cols in cells.items() for col, v in cols.items()
@@ -104,7 +116,7 @@ def distrust_cut_token(doc: Document, report: Report, tpl: Template) -> None:
                 continue  # the identities confirm the number as read
             if (not whole_row or v.how == "cut") and v.status in ("read", "blank") and v.cell == pos:
                 if token_whole:
-                    continue  # the page broke after the whole line
+                    continue  # the page broke after the whole line, or after the cell's closing |
                 if v.value == 0 and v.raw.strip() == "0" and table.column(col).kind is not Kind.MONEY:
                     continue  # no count is written with a leading 0: a lone 0 is whole
             cut.append((row, col, v))

@@ -24,6 +24,7 @@ first run of numbers after section 四's heading.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -31,7 +32,7 @@ from functools import lru_cache
 from ..document import Cell, Document
 from ..form import grids
 from ..report import Value
-from ..template import Table, Template, get
+from ..template import Kind, Table, Template, get
 from ..text import cell_value, fold, strip_numbering
 from .labels import header_index, label_index
 from . import strays
@@ -132,10 +133,11 @@ _TEXT_VALUE = cell_value("文")  # the one CellValue every text cell shares
 class _Text:
     """What a text cell is to the table reader, worked out once per distinct text."""
 
-    __slots__ = ("hit", "core", "header", "mark", "money", "group", "short", "review")
+    __slots__ = ("hit", "core", "header", "mark", "money", "group", "short", "review", "lost")
 
     def __init__(self, template_id: str, text: str):
         f = fold(text)
+        self.lost = _lost_char_number(f)
         self.core = strip_numbering(f)
         self.hit = label_index(template_id).match(text)
         self.header = f in _any_header(template_id)
@@ -144,6 +146,20 @@ class _Text:
         self.group = _groups(template_id).get(self.core)
         self.short = len(f) <= _CONTINUATION
         self.review = "复议" in f or "復議" in f  # Table 4's header starts at 行政复议
+
+
+_LOST_CHAR = re.compile(r"^[?\ufffd]+(?=[\d.+-])")
+
+
+def _lost_char_number(folded: str):
+    """`? 0`: a number after the mark of a character the page's encoding lost (`?`, `�`).  Digits
+    survive any encoding, so the number is whole; only a lost sign could change it (see
+    `_lost_chars`)."""
+    m = _LOST_CHAR.match(folded)
+    if m is None:
+        return None
+    v = cell_value(folded[m.end():])
+    return v if v.kind == "number" else None
 
 
 @lru_cache(maxsize=None)
@@ -228,6 +244,11 @@ def stream(doc: Document, tpl: Template, seen: dict | None = None) -> tuple[list
                     continue
                 text = cell.text
                 info = _text(tid, text)
+                if info.lost is not None and cur is not None:
+                    cur.tokens.append(Token(info.lost, cell, (ti, ri, ci)))
+                    if seen is not None:
+                        seen["lost"] = True
+                    continue
                 if info.review and seen is not None and "review" not in seen:
                     seen["review"] = ti
                 hit = part = None
@@ -506,9 +527,101 @@ def _same(a: list[Token], b: list[Token]) -> bool:
     return [(t.value.kind, t.value.number) for t in a] == [(t.value.kind, t.value.number) for t in b]
 
 
-def _conventions(occurrences: list[Occurrence], tpl: Template) -> dict[int, str]:
-    """Per slot stream, where its merged slots sit — decided by the rows only one way fits."""
+@lru_cache(maxsize=None)
+def _header_rows(template_id: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """The header rows of the printed form that tell the two conventions apart, each as (its
+    slots with merged ones in place, its own cells first and the merged slots after)."""
+    out = []
+    for grid in grids(get(template_id), lambda t, r, c: None).values():
+        for row in grid.matrix():
+            own = [c for c in row if c is not None]
+            if len(own) < 2 or any(c.role not in ("header", "group") for c in own):
+                continue
+            here = tuple(_norm(c.text) if c is not None else "" for c in row)
+            end = tuple(_norm(c.text) for c in own) + ("",) * (grid.width - len(own))
+            if here != end:
+                out.append((here, end))
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def _appeals_spare(template_id: str) -> int:
+    """Slots the last header row of Table 4 leaves after its own cells when a converter writes a
+    row's merged slots at its end: they stand between the header and the numbers."""
+    grid = grids(get(template_id), lambda t, r, c: None)["appeals"]
+    heads = [row for row in grid.matrix() if all(c is None or c.role != "value" for c in row)]
+    return grid.width - sum(c is not None for c in heads[-1]) if heads else 0
+
+
+_NORMS: dict[str, str] = {}
+
+
+def _norm(text: str) -> str:
+    """A header's words only (no numbering, brackets, punctuation or spaces); `#` for a cell that
+    holds something else (a number, a mark)."""
+    if text.isascii():
+        return "#" if text.strip() else ""
+    out = _NORMS.get(text)
+    if out is None:
+        if len(_NORMS) > 65536:
+            _NORMS.clear()
+        out = "".join(ch for ch in fold(text) if "\u4e00" <= ch <= "\u9fff") or "#"
+        _NORMS[text] = out
+    return out
+
+
+def _fits(cells, printed: tuple[str, ...]) -> bool:
+    """Cells as found against a printed header row: the same empty slots, each text the printed
+    header or a cut-short form of it."""
+    if len(cells) != len(printed):
+        return False
+    for got, want in zip(cells, printed):
+        if (not got) != (not want):
+            return False
+        if got != want and not (len(got) >= 2 and want.startswith(got)):
+            return False
+    return True
+
+
+def _found(cells: list[str], at: dict[str, list[int]], printed: tuple[str, ...]) -> bool:
+    """The printed row occurs somewhere in the stream of cells (`at`: text → its positions)."""
+    f = next(k for k, t in enumerate(printed) if t)
+    anchor, n = printed[f], len(printed)
+    for text, places in at.items():
+        if text != anchor and not (len(text) >= 2 and anchor.startswith(text)):
+            continue
+        for k in places:
+            if f <= k <= len(cells) - n + f and _fits(cells[k - f : k - f + n], printed):
+                return True
+    return False
+
+
+def _header_votes(doc: Document, tpl: Template, votes: dict[int, set[str]], tables: set[int]) -> None:
+    """Header rows in a slot stream show where its converter writes merged slots: in place, or
+    after each row's own cells (`申请人情况 | ||||||||` right after the note cell)."""
+    shapes = _header_rows(tpl.id)
+    for ti in tables:
+        table = doc.tables[ti]
+        if not table.slotted:
+            continue
+        cells = [_norm(c.text) for row in table.rows for c in row.cells]
+        at: dict[str, list[int]] = {}
+        for k, text in enumerate(cells):
+            if text and text != "#":
+                at.setdefault(text, []).append(k)
+        for here, end in shapes:
+            a, b = _found(cells, at, here), _found(cells, at, end)
+            if a != b:
+                votes.setdefault(ti, set()).add("here" if a else "end")
+
+
+def _conventions(occurrences: list[Occurrence], tpl: Template, doc: Document | None = None,
+                 also: int | None = None) -> dict[int, str]:
+    """Per slot stream, where its merged slots sit — decided by the rows only one way fits, and,
+    in a stream where that matters (a row both ways fit, reading differently; `also`), by its
+    header rows."""
     votes: dict[int, set[str]] = {}
+    undecided: set[int] = set() if also is None else {also}
     for o in occurrences:
         if not (o.slotted or o.padded and o.rows_known) or len(o.rows) != 1 or o.part_of or o.table == "appeals":
             continue
@@ -520,6 +633,10 @@ def _conventions(occurrences: list[Occurrence], tpl: Template) -> dict[int, str]
             votes.setdefault(o.doc_table, set()).add("here")
         elif at_end is not None and here is None:
             votes.setdefault(o.doc_table, set()).add("end")
+        elif here is not None and o.slotted and here is not at_end and not _same(here, at_end):
+            undecided.add(o.doc_table)
+    if doc is not None and undecided:
+        _header_votes(doc, tpl, votes, undecided)
     return {ti: v.pop() for ti, v in votes.items() if len(v) == 1}
 
 
@@ -618,7 +735,12 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
 
     faithful = _faithful(occurrences, tpl)
     exact = _exact(occurrences, tpl)
-    conventions = _conventions(occurrences, tpl)
+    # Table 4 after a header whose last row's merged slots may have been written after it
+    spare = _appeals_spare(tpl.id) if appeals is not None and appeals.slotted else 0
+    spare_before = bool(spare) and len(appeals.tokens) > spare and not any(t.cell.text.strip() for t in appeals.tokens[:spare])
+    conventions = _conventions(occurrences, tpl, doc, appeals.tokens[0].pos[0] if spare_before else None)
+    if spare_before and conventions.get(appeals.tokens[0].pos[0]) == "end":
+        appeals.tokens = appeals.tokens[spare:]
     placed: set[tuple[str, str]] = set()
     pending: list[Occurrence] = []
     for occ in occurrences:
@@ -627,6 +749,8 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
         slots = _slots(tpl.id, occ.table, occ.rows)
         if not occ.tokens or (not any(t.is_number for t in occ.tokens) and len(occ.tokens) < len(slots)):
             continue  # a label with no cells after it: a header or a label split from its row
+        if not occ.rows_known and _text(tpl.id, occ.label).header and not any(t.cell.text.strip() for t in occ.tokens):
+            continue  # a column header that is also a row's name (总计) before the slots of its row
         key = (occ.table, occ.rows[0])
         how = None
         if key[1] in parents_of and not any(t.is_number for t in occ.tokens):
@@ -672,7 +796,7 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
         raw = " ".join(t.cell.text or "□" for t in occ.tokens)
         where = {"table": occ.table, "row": occ.rows[0] if len(occ.rows) == 1 else None, "line": occ.line}
         label = _row_label(table, occ)
-        if occ.last and _cut(occ, slots, values, result, table, label, where):
+        if occ.last and _cut(occ, slots, values, result, table, label, where, occurrences, tpl):
             placed.add(key)
             continue
         joined = _joined(occ, slots)
@@ -718,6 +842,8 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
     if subrows:
         _sum_parts(tpl, subrows, values, placed, result)
     _money(tpl, values, units, result)
+    if seen.get("lost"):
+        _lost_chars(tpl, values, result)
     for key, row_id, cols in _layout(tpl.id):
         got = values[key][row_id]
         if tuple(got) != cols:
@@ -755,9 +881,10 @@ def _by_order(occ: Occurrence, table: Table, slots, values, placed, result: Tabl
     ))
 
 
-def _cut(occ: Occurrence, slots, values, result: TableRead, table: Table, label: str, where) -> bool:
+def _cut(occ: Occurrence, slots, values, result: TableRead, table: Table, label: str, where,
+         occurrences: list[Occurrence], tpl: Template) -> bool:
     """The document stops inside this row: the numbers before the cut, in order; the rest missing."""
-    if occ.padded and not occ.slotted:
+    if occ.padded and not occ.slotted and not _leading(occ, occurrences, tpl):
         return False  # text rows split on tabs or |: PDF text drops and pads cells, order proves nothing
     toks = list(occ.tokens)
     while toks and not toks[-1].cell.text.strip():
@@ -772,6 +899,23 @@ def _cut(occ: Occurrence, slots, values, result: TableRead, table: Table, label:
         where,
     ))
     return True
+
+
+def _leading(occ: Occurrence, occurrences: list[Occurrence], tpl: Template) -> bool:
+    """In the document table of `occ` every other labelled row (at least three) holds its cells
+    right after its label — as many non-empty fields as the row has columns, then nothing but
+    empty fields: the table neither drops nor pads cells inside its rows, so a row the document
+    cuts holds its first cells."""
+    rows = 0
+    for o in occurrences:
+        if o is occ or o.doc_table != occ.doc_table or len(o.rows) != 1 or o.part_of or not o.tokens:
+            continue
+        n = len(_slots(tpl.id, o.table, o.rows))
+        toks = o.tokens
+        if len(toks) < n or not all(t.cell.text.strip() for t in toks[:n]) or any(t.cell.text.strip() for t in toks[n:]):
+            return False
+        rows += 1
+    return rows >= 3
 
 
 def _sum_parts(tpl: Template, subrows: list[Occurrence], values, placed, result: TableRead) -> None:
@@ -863,6 +1007,33 @@ def _money(tpl: Template, values, units, result: TableRead) -> None:
                         where,
                     ))
                 v.value = number
+
+
+def _lost_chars(tpl: Template, values, result: TableRead) -> None:
+    """Numbers read after a lost character (`? 0`): noted; in a signed column (本年增/减) the lost
+    character may have been the sign, so a number other than 0 is left null with a warning."""
+    for table in tpl.tables:
+        for row in table.rows:
+            for col in row.columns:
+                v = values[table.key][row.id].get(col)
+                if v is None or v.value is None or v.raw is None or _LOST_CHAR.match(fold(v.raw)) is None:
+                    continue
+                where = {"table": table.key, "row": row.id, "column": col, "line": v.line}
+                name = f"{table.name}「{row.name}」{table.column(col).label}"
+                v.how = "lost-char"
+                if table.column(col).kind is Kind.SIGNED and v.value != 0:
+                    result.notes.append((
+                        "CELL_SIGN_LOST",
+                        f"{name}原文为“{v.raw}”，数字前的字符在转换中丢失，可能是正负号，无法确定，已留空，请对照原件核实",
+                        where,
+                    ))
+                    v.value, v.status = None, "doubtful"
+                    continue
+                result.notes.append((
+                    "CELL_CHAR_LOST",
+                    f"{name}原文为“{v.raw}”，数字前有一个在转换中丢失的字符，按{v.value}读入，请对照原件核实",
+                    where,
+                ))
 
 
 def _row_label(table: Table, occ: Occurrence) -> str:

@@ -397,13 +397,36 @@ _NUMBER_LIKE = re.compile(
 )
 
 
+def _dense(kinds: list[str], i: int, j: int) -> bool:
+    """Cells on consecutive lines, a blank line only now and then: the page wrote every cell of
+    the table as a line, an empty cell as an empty line (`1`, five empty lines, `1`)."""
+    adjacent = gaps = 0
+    seen = gap = False
+    for k in kinds[i:j]:
+        if k == "cell":
+            if seen:
+                if gap:
+                    gaps += 1
+                else:
+                    adjacent += 1
+            seen, gap = True, False
+        elif k == "blank":
+            gap = True
+    return gaps > 0 and adjacent >= 8 and gaps * 4 <= adjacent
+
+
 def _cell_table(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
-    """Group the cells into rows: a text cell that follows a value starts a new row."""
+    """Group the cells into rows: a text cell that follows a value starts a new row.  In a dense
+    run (see `_dense`) each blank line is an empty cell."""
     rows: list[Row] = []
     cells: list[Cell] = []
     after_value = False
+    dense = "blank" in kinds[i:j] and _dense(kinds, i, j)
     for no in range(i, j):
         if kinds[no] != "cell":
+            if dense and kinds[no] == "blank":
+                cells.append(Cell("", line=no + 1))
+                after_value = True
             continue
         text = raw[no].strip()
         value = is_value_text(text) or (after_value and _NUMBER_LIKE.match(text) is not None)

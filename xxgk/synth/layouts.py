@@ -15,7 +15,7 @@ from ..form import grids
 from . import SynthReport
 
 # layout name → writer(grid rows, rng, repeat_header) → lines; a new layout is one entry here
-LAYOUTS = ("tsv", "pdf", "tab-cell", "cells", "pipe", "pipe-cells", "pipe-open", "label-line")
+LAYOUTS = ("tsv", "pdf", "tab-cell", "cells", "pipe", "pipe-cells", "pipe-open", "label-line", "pipe-cells-end", "cells-dense")
 # Table 2 as agencies vary it: read back to the same numbers, with INFO findings saying how
 # (SUBROWS_SUMMED, UNIT_CONVERTED) — tests/test_property_variants.py
 VARIANT_LAYOUTS = ("variants",)
@@ -105,6 +105,25 @@ def _pipe_cells(grid, rng) -> list[str]:
     return out
 
 
+def _spare_at_end(grid) -> list[list[str]]:
+    """The grid's rows with the slots merged cells cover moved after each row's own cells — how
+    some converters write a merged cell's spare `|`s (`申请人情况 |` right after the note cell)."""
+    out = []
+    for row in grid.matrix():
+        own = [c.text for c in row if c is not None]
+        out.append(own + [""] * (grid.width - len(own)))
+    return out
+
+
+def _cells_dense(grid, rng) -> list[str]:
+    """Every cell of the printed table on its own line, no blank lines between them; an empty
+    cell is an empty line (`1`, five empty lines, `1`); merged slots are not written."""
+    out = []
+    for row in grid:
+        out += [cell for cell in row if cell is not None]
+    return out
+
+
 def _pipe_open(grid, rng) -> list[str]:
     """Every row opened by a line holding only `|`, each cell on its own line ending in ` | `,
     the empty slots of merged cells appended to the cell before them (`第二十条第(一)项  | |||`)."""
@@ -152,7 +171,8 @@ def _table(grid, layout: str, rng, repeat_header=None) -> list[str]:
 def _variants(rows: list[list[str]], tpl, rng) -> list[list[str]]:
     """Table 2 as agencies vary it: headers cut short (本年新), 规范性文件 without 行政, signed
     changes (+3), amounts with their unit in the cell (160.5964万元 in a yuan column), an extra row
-    (其他主动公开文件) and 其他对外管理服务事项 printed as sub-rows that add up to it."""
+    (其他主动公开文件), 其他对外管理服务事项 printed as sub-rows that add up to it, and a character
+    lost before a number (`? 3`)."""
     out = []
     for row in rows:
         row = list(row)
@@ -161,6 +181,8 @@ def _variants(rows: list[list[str]], tpl, rng) -> list[list[str]]:
             row = ["本年新" if c in ("本年新制作数量", "本年新公开数量") else c for c in row]
         if label == "行政规范性文件":
             row[0] = "规范性文件"
+        if label == "规章" and row[1].isdigit() and rng.random() < 0.5:
+            row[1] = "? " + row[1]  # a character the page's encoding lost before the number
         if tpl.id == "2019":
             if label == "政府集中采购" and row[2].isdigit():
                 row[2] = f"{format((Decimal(row[2]) / 10000).normalize(), 'f')}万元"
@@ -192,6 +214,8 @@ WRITERS = {
     "cells": lambda g, rng, rh: _cells(g, rng, rh),
     "pipe-cells": lambda g, rng, rh: _pipe_cells(g, rng),
     "pipe-open": lambda g, rng, rh: _pipe_open(g, rng),
+    "pipe-cells-end": lambda g, rng, rh: _pipe_cells(g, rng),  # rows from _spare_at_end (see write)
+    "cells-dense": lambda g, rng, rh: _cells_dense(g, rng),  # rows with None for merged slots (see write)
     "label-line": lambda g, rng, rh: _label_line(g, rng),
     "spaced": lambda g, rng, rh: _spaced(g, rng),
     # a crawled page's text: cells joined with nothing between them
@@ -245,13 +269,19 @@ def write(
     values = rep.values
     tables = grids(tpl, lambda t, r, c: values[t][r][c] if values[t][r][c] is not None else _Blank(blank))
     for n, key in ((2, "active"), (3, "requests"), (4, "appeals")):
-        lines += ["", head(n), ""]
-        rows = tables[key].text_rows()
+        # (a dense page writes no blank lines: there an empty line is an empty cell)
+        lines += [head(n)] if layout == "cells-dense" else ["", head(n), ""]
+        if layout == "pipe-cells-end":
+            rows = _spare_at_end(tables[key])
+        elif layout == "cells-dense":
+            rows = [[c.text if c is not None else None for c in row] for row in tables[key].matrix()]
+        else:
+            rows = tables[key].text_rows()
         if layout == "variants" and key == "active":
             rows = _variants(rows, tpl, rng)
         lines += _table(rows, layout, rng, repeat_header="三、本年度办理结果" if n == 3 else None)
     for n in (5, 6):
-        lines += ["", head(n)]
+        lines += [head(n)] if layout == "cells-dense" else ["", head(n)]
         lines += rep.sections[n].split("\n")
     if layout == "cells":
         lines += ["", "附件：", "分享到："]
