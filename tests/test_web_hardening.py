@@ -540,3 +540,24 @@ def test_html_sign_in_is_throttled_the_same_way(tmp_path):
         assert "王五" in r.text  # the form keeps the name
     finally:
         d.close()
+
+
+def test_body_limit_lets_an_application_error_through_as_itself():
+    """An error inside the application passes BodyLimit unchanged (its `except` clause once named
+    an undefined class, which turned every such error into a NameError)."""
+    import asyncio
+
+    from xxgk.web.app import BodyLimit
+
+    async def failing_app(scope, receive, send):
+        await receive()
+        raise RuntimeError("boom")
+
+    async def receive():
+        return {"type": "http.request", "body": b"x", "more_body": False}
+
+    async def send(message):
+        pass
+
+    with pytest.raises(RuntimeError, match="boom"):
+        asyncio.run(BodyLimit(failing_app, 10)({"type": "http", "headers": []}, receive, send))

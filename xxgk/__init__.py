@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 __version__ = "0.1.0"
 # bump when a change to the readers or extractor can change what a stored report holds; the
 # corpus re-parses files ingested by an older parser version
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: real-page table rules (cut rows, header-row slots, blank lines as cells, lost characters), meta provenance
 
 from . import checks as _checks  # noqa: E402
 from .pipeline import parse_bytes as _parse_bytes  # noqa: E402

@@ -44,6 +44,10 @@ class Settings:
     parse: ParseLimits = field(default_factory=ParseLimits)  # the upload parse workers' bounds
 
 
+class _TooLarge(Exception):
+    """Raised inside the application's receive() once a chunked body went over the limit."""
+
+
 class BodyLimit:
     """Refuse request bodies over the limit (413) — by Content-Length at once, and by counting
     the bytes as they arrive for chunked bodies — before the multipart parser sees them.  Once a
