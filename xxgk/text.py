@@ -84,6 +84,17 @@ def fold(text: str) -> str:
     return _FOLD_DROP.sub("", text)
 
 
+def folded_lines(doc) -> list[str]:
+    """fold() of every line of a document, worked out once per document.  The lines must not
+    change after the first call; `xxgk.extract.extract` starts afresh."""
+    cached = doc.__dict__.get("_folded")
+    if cached is not None and cached[0] is doc.lines and len(cached[1]) == len(doc.lines):
+        return cached[1]
+    out = list(map(fold, [line.text for line in doc.lines]))
+    doc.__dict__["_folded"] = (doc.lines, out)
+    return out
+
+
 _CN_NUM = "一二三四五六七八九十"
 _NUMBERING = re.compile(
     r"^(?:[" + _CN_NUM + r"]{1,3}[、.．:：]|\([" + _CN_NUM + r"]{1,3}\)[、.]?|\d{1,2}[、.．](?!\d)|\(\d{1,2}\)|[①-⑳])"

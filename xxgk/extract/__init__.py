@@ -31,6 +31,7 @@ def detect_template(doc: Document) -> Template | None:
 
 
 def extract(doc: Document) -> Report:
+    doc.__dict__.pop("_folded", None)  # the lines folded once for every stage (text.folded_lines)
     detected = detect_template(doc)
     # sections and meta do not depend on the template version; use any to find them
     probe = detected or next(iter(TEMPLATES.values()))

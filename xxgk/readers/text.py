@@ -85,43 +85,62 @@ def _kind(raw: str) -> str:
     return "prose"
 
 
+def _classify(orig: str) -> tuple[str, str, str]:
+    """One raw line → (its kind, its text as a Line keeps it, the line the table builders cut)."""
+    raw = orig
+    if raw.startswith("[bookmark:"):
+        raw = _BOOKMARK.sub("", raw)
+    # _kind, inlined for the common kinds
+    if raw[:1] == "\t" and raw.find("\t", 1) < 0:  # one leading tab: _kind's tab-cell case, inlined
+        kind = "tabcell" if raw[1:].strip() or raw.rstrip(" \u3000") == "\t" else "blank"
+    elif "\t" in raw or "|" in raw:
+        kind = _kind(raw)
+        if kind == "cell" and len(raw) <= 80:
+            stripped = raw.strip()
+            if stripped[0] in _FURNITURE_FIRST and _FURNITURE.match(stripped):
+                kind = "furniture"
+    else:
+        stripped = raw.strip()
+        if not stripped:
+            kind = "blank"
+        elif len(stripped) > 3 * _MAX_CELL or stripped.endswith(_SENTENCE_END):
+            kind = "prose"
+        elif len(stripped) <= _MAX_CELL or len(fold(stripped)) <= _MAX_CELL:
+            kind = "cell"
+            if len(raw) <= 80 and stripped[0] in _FURNITURE_FIRST and _FURNITURE.match(stripped):
+                kind = "furniture"
+        else:
+            kind = "prose"
+    text = raw.rstrip(" \t\u3000") if kind != "tsv" else raw.rstrip()
+    if (kind == "cell" or kind == "prose") and raw.rstrip()[-1:].isdigit() and " " in raw.strip():
+        cells = _spaced(raw)  # a row left separated by spaces: its cells
+        if cells is not None:
+            return "tsv", text, cells
+    return kind, text, orig
+
+
+_BOOKMARK = re.compile(r"^\s*\[bookmark:[^\]]*\]\s*")
+# raw line → _classify(raw): the same lines (row labels, headers, numbers, blank lines) recur in
+# every report of a batch, so each distinct line is classified once
+_CLASSIFIED: dict[str, tuple[str, str, str]] = {}
+_CLASSIFIED_MAX = 1 << 16
+
+
+def _classified(raw: str) -> tuple[str, str, str]:
+    hit = _CLASSIFIED.get(raw)
+    if hit is None:
+        if len(_CLASSIFIED) >= _CLASSIFIED_MAX:
+            _CLASSIFIED.clear()
+        hit = _CLASSIFIED[raw] = _classify(raw)
+    return hit
+
+
 def read_text(text: str, *, encoding: str | None = None) -> Document:
     text = to_simplified(text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\u2028", "\n"))
-    raw_lines = text.split("\n")
-    lines: list[Line] = []
-    kinds: list[str] = []
-    furniture_first = _FURNITURE_FIRST
-    add_line, add_kind = lines.append, kinds.append
-    for i, raw in enumerate(raw_lines, 1):
-        if raw.startswith("[bookmark:"):
-            raw = re.sub(r"^\s*\[bookmark:[^\]]*\]\s*", "", raw)
-        # _kind, inlined for the common kinds (this loop runs once per line of every report)
-        if raw[:1] == "\t" and raw.find("\t", 1) < 0:  # one leading tab: _kind's tab-cell case, inlined
-            kind = "tabcell" if raw[1:].strip() or raw.rstrip(" \u3000") == "\t" else "blank"
-        elif "\t" in raw or "|" in raw:
-            kind = _kind(raw)
-            if kind == "cell" and len(raw) <= 80:
-                stripped = raw.strip()
-                if stripped[0] in furniture_first and _FURNITURE.match(stripped):
-                    kind = "furniture"
-        else:
-            stripped = raw.strip()
-            if not stripped:
-                kind = "blank"
-            elif len(stripped) > 3 * _MAX_CELL or stripped.endswith(_SENTENCE_END):
-                kind = "prose"
-            elif len(stripped) <= _MAX_CELL or len(fold(stripped)) <= _MAX_CELL:
-                kind = "cell"
-                if len(raw) <= 80 and stripped[0] in furniture_first and _FURNITURE.match(stripped):
-                    kind = "furniture"
-            else:
-                kind = "prose"
-        add_line(Line(i, raw.rstrip(" \t\u3000") if kind != "tsv" else raw.rstrip()))
-        if (kind == "cell" or kind == "prose") and raw.rstrip()[-1:].isdigit() and " " in raw.strip():
-            cells = _spaced(raw)  # a row left separated by spaces: its cells
-            if cells is not None:
-                raw_lines[i - 1], kind = cells, "tsv"
-        add_kind(kind)
+    got = list(map(_classified, text.split("\n")))
+    kinds = [g[0] for g in got]
+    lines = list(map(Line, range(1, len(got) + 1), [g[1] for g in got]))
+    raw_lines = [g[2] for g in got]
 
     doc = Document(lines=lines, format="text", encoding=encoding)
     layouts: set[str] = set()
