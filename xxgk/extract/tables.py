@@ -51,7 +51,7 @@ _BARE_YUAN = 100_000  # a bare integer this large in a 万元 column is taken as
 SPLITTER = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Occurrence:
     table: str
     rows: tuple[str, ...]
@@ -158,16 +158,21 @@ def _parts(template_id: str) -> dict[str, str]:
     return {fold(p): r.id for t in tpl.tables for r in t.rows for p in r.parts}
 
 
-_TEXTS: dict[tuple[str, str], _Text] = {}
+_TEXTS: dict[str, dict[str, _Text]] = {}  # template id → text → _Text
+
+
+def _texts(template_id: str) -> dict[str, _Text]:
+    texts = _TEXTS.get(template_id)
+    if texts is None or len(texts) > 65536:
+        texts = _TEXTS[template_id] = {}
+    return texts
 
 
 def _text(template_id: str, text: str) -> _Text:
-    key = (template_id, text)
-    t = _TEXTS.get(key)
+    texts = _texts(template_id)
+    t = texts.get(text)
     if t is None:
-        if len(_TEXTS) > 65536:
-            _TEXTS.clear()
-        t = _TEXTS[key] = _Text(template_id, text)
+        t = texts[text] = _Text(template_id, text)
     return t
 
 
@@ -178,18 +183,20 @@ def stream(doc: Document, tpl: Template, seen: dict | None = None) -> tuple[list
     heads = header_index(tid)
     parts = _parts(tid)
     parents = set(parts.values())
+    texts = _texts(tid)
     units: dict[tuple[str, str], str] = {}
     out: list[Occurrence] = []
     cur: Occurrence | None = None
     cur_row: tuple[int, int] | None = None  # the document row of the current run's label
     parent: str | None = None  # the canonical row whose sub-rows may follow
     parent_occ: Occurrence | None = None
+    text_value = _TEXT_VALUE
 
-    def close():
-        nonlocal cur
-        if cur is not None:
-            out.append(cur)
-            cur = None
+    def info_of(text: str) -> _Text:
+        t = texts.get(text)
+        if t is None:
+            t = texts[text] = _Text(tid, text)
+        return t
 
     for ti, table in enumerate(doc.tables):
         header: dict[str, dict[str, int]] = {key: {} for key in heads.exact}
@@ -197,37 +204,38 @@ def stream(doc: Document, tpl: Template, seen: dict | None = None) -> tuple[list
         known = table.rows_known
         slotted = table.slotted
         padded = table.padded
-        rows = [(ri, row.cells) for ri, row in enumerate(table.rows)]
+        rows = list(enumerate([row.cells for row in table.rows]))
         pre = _label_before(doc, table)
-        if pre is not None and _text(tid, pre.text).hit is not None:
+        if pre is not None and info_of(pre.text).hit is not None:
             rows.insert(0, (-1, [pre]))
         for ri, cells in rows:
             vals = [cell_value(c.text) for c in cells]
             if known:
-                numbers = False
-                heading = False
-                for c, v in zip(cells, vals):
+                for v in vals:
                     if v.kind == "number":
-                        numbers = True
                         break
-                    if v.kind == "text" and not heading and _text(tid, c.text).header:
-                        heading = True
-                if heading and not numbers and _note_header([c.text for c in cells], heads, header, units):
-                    if seen is not None and "review" not in seen and any(_text(tid, c.text).review for c in cells):
-                        seen["review"] = ti
-                    close()
-                    continue  # a header row (自然人 … 总计 / 信息内容 本年制发件数 …)
+                else:  # no number in the row: a header row when it names two columns or more
+                    if any(v is text_value and info_of(c.text).header for c, v in zip(cells, vals)) and _note_header(
+                        [c.text for c in cells], heads, header, units
+                    ):  # (自然人 … 总计 / 信息内容 本年制发件数 …)
+                        if seen is not None and "review" not in seen and any(info_of(c.text).review for c in cells):
+                            seen["review"] = ti
+                        if cur is not None:
+                            out.append(cur)
+                            cur = None
+                        continue
             width = len(cells)
-            for ci, cell in enumerate(cells):
+            ci = -1
+            for cell, v in zip(cells, vals):
+                ci += 1
                 if cell.spanned:
                     continue
-                v = vals[ci]
-                if v is not _TEXT_VALUE:
+                if v is not text_value:
                     if cur is not None:
                         cur.tokens.append(Token(v, cell, (ti, ri, ci)))
                     continue
                 text = cell.text
-                info = _text(tid, text)
+                info = texts.get(text) or info_of(text)
                 if info.review and seen is not None and "review" not in seen:
                     seen["review"] = ti
                 hit = part = None
@@ -238,22 +246,22 @@ def stream(doc: Document, tpl: Template, seen: dict | None = None) -> tuple[list
                 if hit is None:
                     hit = info.hit
                 if hit is None and info.group is not None and (not known or slotted):
-                    close()  # a group label: its rows' own labels may be lost
+                    if cur is not None:  # a group label: its rows' own labels may be lost
+                        out.append(cur)
                     grp = info.group
-                    cur = Occurrence(grp[0], grp[1], [], cell.line, ci, width, padded, slotted=slotted,
-                                     label=text.strip(), rows_known=known, doc_table=ti)
+                    cur = Occurrence(grp[0], grp[1], [], cell.line, ci, width, padded, None, slotted, None,
+                                     text.strip(), known, False, ti)
                     continue
                 if hit is not None:
-                    close()
+                    if cur is not None:
+                        out.append(cur)
                     cur = Occurrence(hit[0], (hit[1],), [], cell.line, ci, width, padded,
-                                     slotted=slotted, part_of=part, label=text.strip(), rows_known=known,
-                                     doc_table=ti)
+                                     dict(header[hit[0]]) if known else None, slotted, part, text.strip(), known,
+                                     False, ti)
                     cur_row = (ti, ri)
                     if part is None:
                         parent = hit[1] if hit[1] in parents else None
                         parent_occ = cur
-                    if known:
-                        cur.header = dict(header[hit[0]])
                     continue
                 if info.mark:
                     parent = None
@@ -267,10 +275,15 @@ def stream(doc: Document, tpl: Template, seen: dict | None = None) -> tuple[list
                     # a non-number in the row's own numbers (same document row): it ends the run
                     after = sum(1 for c in cells[ci + 1:] if not c.spanned and c.text.strip())
                     cur.stray = (after, text, (ti, ri, ci))
-                close()
+                if cur is not None:
+                    out.append(cur)
+                    cur = None
             if known and cur is not None and (cur.tokens or sum(1 for c in cells if c.text.strip()) > 3):
-                close()  # the row ended; a label ending a row of labels takes the next row's numbers
-        close()
+                out.append(cur)  # the row ended; a label ending a row of labels takes the next row's numbers
+                cur = None
+        if cur is not None:
+            out.append(cur)
+            cur = None
     if out:
         last = out[-1]
         tail = [t for t in last.tokens if t.cell.text.strip()]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from ..document import Cell, Document, Line, Row, Table
-from ..text import fold, is_value_text, to_simplified
+from ..text import cell_value, fold, is_value_text, to_simplified
 
 _MAX_CELL = 60  # folded characters: longer lines are prose, not table cells
 _SENTENCE_END = ("。", "；", ";")
@@ -213,9 +213,9 @@ def _pipe_run(raw: list[str], kinds: list[str], i: int) -> int:
     j, last, n = i, i, len(kinds)
     while j < n:
         k = kinds[j]
-        if _piped(raw[j], k):
+        if (k == "pipe" or k == "cell") and "|" in raw[j]:  # (_piped)
             last = j
-        elif k in ("blank", "furniture"):
+        elif k == "blank" or k == "furniture":
             pass
         elif k == "cell":
             nxt = j + 1
@@ -232,15 +232,18 @@ def _pipe_run(raw: list[str], kinds: list[str], i: int) -> int:
 def _is_stream(raw: list[str], kinds: list[str], i: int, j: int) -> bool:
     """A run is a cell stream (rather than rows of `| a | b |`) when some line holds a single
     cell and its `|`, only `|`s, or a cell with no `|` at all."""
-    single = pipes = values = 0
-    for no in range(i, j):
-        line = raw[no]
-        pipes += line.count("|")
-        if kinds[no] == "cell" and "|" in line:
-            single += 1
-        if any(ch.isdigit() for ch in line):
-            values += 1
-    return single > 0 and pipes >= 4 and values > 0
+    if not any(kinds[no] == "cell" and "|" in raw[no] for no in range(i, j)):
+        return False
+    block = "\n".join(raw[i:j])
+    return block.count("|") >= 4 and _has_digit(block)
+
+
+_ASCII_DIGIT = re.compile("[0-9]")
+
+
+def _has_digit(text: str) -> bool:
+    """any(ch.isdigit() for ch in text), deciding the common case in one scan."""
+    return _ASCII_DIGIT.search(text) is not None or (not text.isascii() and any(ch.isdigit() for ch in text))
 
 
 _OPENED_ROW = re.compile(r"^\|\s*[^|\s]")
@@ -286,7 +289,7 @@ def _pipe_stream(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
         parts = s.split("|")
         for part in parts[:-1]:
             part = part.strip()
-            cells.append(Cell(text + part, line=start if text else no + 1))
+            cells.append(Cell(text + part, start if text else no + 1))
             text, start = "", None
         tail = parts[-1].strip()
         if tail:
@@ -294,7 +297,7 @@ def _pipe_stream(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
                 start = no + 1
             text += tail
     if text:
-        cells.append(Cell(text, line=start))
+        cells.append(Cell(text, start))
     if cells:
         rows.append(Row(cells))
     if not openers:  # no row boundaries: a text cell after a value or an empty slot starts a row
@@ -380,7 +383,7 @@ def _tabcell_table(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
             continue
         text = raw[no].strip()
         if k == "tabcell" or prev_blank or not cells:
-            cells.append(Cell(text, line=no + 1))
+            cells.append(Cell(text, no + 1))
         else:  # a cell's further line: Chinese text joins without a space
             cells[-1].text += text
         prev_blank = False
@@ -395,14 +398,19 @@ def _cell_run(raw: list[str], kinds: list[str], i: int) -> tuple[int | None, int
     j = i
     last = i
     cells = values = 0
-    while j < len(kinds) and kinds[j] in ("cell", "blank", "furniture"):
-        if kinds[j] == "cell" and ("|" in raw[j] or _before_pipe(raw, kinds, j)):
-            break  # cells closed by | start here: a stream of their own
-        if kinds[j] == "cell":
+    n = len(kinds)
+    while j < n:
+        k = kinds[j]
+        if k == "cell":
+            line = raw[j]
+            if "|" in line or _before_pipe(raw, kinds, j):
+                break  # cells closed by | start here: a stream of their own
             cells += 1
             last = j
-            if is_value_text(raw[j]) and raw[j].strip():
+            if cell_value(line).kind != "text" and line.strip():  # (is_value_text)
                 values += 1
+        elif k != "blank" and k != "furniture":
+            break
         j += 1
     if cells >= 6 and values >= 3:
         return last + 1, j
@@ -429,7 +437,7 @@ def _cell_table(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
         if not value and after_value and cells:
             rows.append(Row(cells))
             cells = []
-        cells.append(Cell(text, line=no + 1))
+        cells.append(Cell(text, no + 1))
         after_value = value
     if cells:
         rows.append(Row(cells))
