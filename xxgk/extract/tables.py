@@ -346,12 +346,11 @@ def _note_unit(f: str, heads, units) -> None:
 
 # ---- Table 4 -------------------------------------------------------------------------------
 
-def _cells(doc: Document, start_table: int = 0):
+def _cells(doc: Document, start_table: int = 0) -> list[tuple[int, int, int, Cell]]:
     """Every table cell in document order: (document table index, row index, cell index, cell)."""
-    for ti in range(start_table, len(doc.tables)):
-        for ri, row in enumerate(doc.tables[ti].rows):
-            for ci, cell in enumerate(row.cells):
-                yield ti, ri, ci, cell
+    tables = doc.tables
+    return [(ti, ri, ci, cell) for ti in range(start_table, len(tables)) for ri, row in enumerate(tables[ti].rows)
+            for ci, cell in enumerate(row.cells)]
 
 
 _APPEAL_ROWS = ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
@@ -364,8 +363,8 @@ def _appeals_occurrence(doc: Document, sections=None, first: int | None = -1) ->
         first = next((ti for ti, t in enumerate(doc.tables) if any(
             "复议" in c.text or "復議" in c.text for r in t.rows for c in r.cells)), None)
     if first is None:
-        return _headerless_appeals(doc, list(_cells(doc)), sections)
-    cells = list(_cells(doc, first))
+        return _headerless_appeals(doc, _cells(doc), sections)
+    cells = _cells(doc, first)
     start = None
     for k, (_, _, _, cell) in enumerate(cells):
         if "复议" not in cell.text and "復議" not in cell.text:
@@ -380,18 +379,21 @@ def _appeals_occurrence(doc: Document, sections=None, first: int | None = -1) ->
     if start is None:
         return _headerless_appeals(doc, cells, sections)
     tokens: list[Token] = []
+    numbers = False  # any(t.is_number for t in tokens)
     line = cells[start][3].line
-    for ti, ri, ci, cell in cells[start:]:
+    for k in range(start, len(cells)):
+        ti, ri, ci, cell = cells[k]
         if cell.spanned:
             continue
         v = cell_value(cell.text)
         if v.kind == "text":
             f = fold(cell.text)
-            if not any(t.is_number for t in tokens) and (len(f) <= 16 or any(w in f for w in _T4_HEADER)):
+            if not numbers and (len(f) <= 16 or any(w in f for w in _T4_HEADER)):
                 tokens = []  # still in the header: padding cells before here are not data
                 continue
             break
         tokens.append(Token(v, cell, (ti, ri, ci)))
+        numbers = numbers or v.kind == "number"
     return _appeals(doc, tokens, line)
 
 
@@ -666,8 +668,14 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
             continue
         placed.add(key)
         cells = values[occ.table]
-        for (r, c), tok in zip(slots, chosen):
-            cells[r][c] = _value(tok, how=how if not tok.is_number else None)
+        for (r, c), tok in zip(slots, chosen):  # (_value, inlined: the loop over every cell read)
+            cell = tok.cell
+            conf = cell.confidence
+            if tok.is_number:
+                status = "doubtful" if conf is not None and conf < LOW_CONFIDENCE else "read"
+                cells[r][c] = Value(tok.value.number, status, cell.text, cell.line, cell.page, tok.pos, conf, cell.bbox, None)
+            else:
+                cells[r][c] = Value(tok.value.number, "blank", cell.text, cell.line, cell.page, tok.pos, conf, cell.bbox, how)
 
     for occ in pending:  # placements that need the identities, with the directly read rows known
         table = tables[occ.table]
