@@ -78,11 +78,7 @@ def _by_lines(doc: Document, tpl: Template) -> list[SectionText]:
     sections = []
     for k, (idx, number, title) in enumerate(chosen):
         end = chosen[k + 1][0] - 1 if k + 1 < len(chosen) else len(doc.lines) - 1
-        body = [
-            (doc.lines[i].no, doc.lines[i].text.strip())
-            for i in range(idx + 1, end + 1)
-            if doc.lines[i].text.strip() and not doc.lines[i].in_table
-        ]
+        body = [(line.no, text) for line in doc.lines[idx + 1 : end + 1] if not line.in_table and (text := line.text.strip())]
         sections.append(
             SectionText(number, title, doc.lines[idx].no, doc.lines[end].no, "\n".join(t for _, t in body), body)
         )

@@ -584,6 +584,9 @@ class _Var:
     index: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
+_LOST = frozenset(("missing", "unplaced"))
+
+
 def apply(doc, tpl: Template, report) -> None:
     """Fill the cells the reader could not find from run-together digits, where they are
     decided; flag the rest.  Does nothing when every row was found (the usual case)."""
@@ -591,6 +594,9 @@ def apply(doc, tpl: Template, report) -> None:
     unplaced: set[tuple[str, str]] = set()  # rows a table reader found but could not place (ROW_UNPLACED)
     for table in tpl.tables:
         cells = report.tables[table.key]
+        rows = [cells[r.id] for r in table.rows]
+        if all(rows) and not _LOST.intersection([v.status for cols in rows for v in cols.values()]):
+            continue  # the common case: a cell of every row was read (or is blank)
         missing = [r.id for r in table.rows if all(v.status in ("missing", "unplaced") for v in cells[r.id].values())]
         stuck = {r for r in missing if all(v.status == "unplaced" for v in cells[r].values())}
         if table.key == "appeals":
