@@ -33,14 +33,13 @@ from __future__ import annotations
 import bisect
 import re
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
 from ..limits import MAX_NUMBER_DIGITS
 from ..template import Kind, Table, Template
-from ..text import fold
+from ..text import fold, nfkc
 
 MAX_CELL = 12  # characters of one cell (a count has at most 9 digits, money 12 with its decimals)
 ROW_NODES = 20_000  # search steps enumerating the splits of one run
@@ -112,7 +111,7 @@ def _flatten(lines) -> _Flat:
         text = line.text
         if not text.strip():
             continue
-        s = text if text.isascii() else unicodedata.normalize("NFKC", text)
+        s = nfkc(text)
         starts.append(n)
         nos.append(line.no)
         if n:
