@@ -131,12 +131,15 @@ def strip_numbering(folded: str) -> str:
     return folded
 
 
+_NOT_NUMERAL = re.compile(r"[^0-9" + _CN_NUM + "]")
+
+
 def numbering_of(folded: str) -> int | None:
     """The number of a heading's leading numbering (一、→1, 4、→4, (三)→3), or None."""
     m = _NUMBERING.match(folded)
     if not m:
         return None
-    digits = re.sub(r"[^0-9" + _CN_NUM + "]", "", m.group(0))
+    digits = _NOT_NUMERAL.sub("", m.group(0))
     if not digits:
         return None
     return int(digits) if digits.isdigit() else cn_to_int(digits)
