@@ -138,7 +138,8 @@ def _numbers(table, cells) -> list:
 def negative_value(report: Report):
     for table in report.spec.tables:
         cells = report.tables[table.key]
-        if not any(x < 0 for x in _numbers(table, cells)):
+        numbers = _numbers(table, cells)
+        if not numbers or min(numbers) >= 0:
             continue  # the common case, decided in one pass
         for row in table.rows:
             for c, v in cells[row.id].items():

@@ -276,22 +276,27 @@ def _pipe_stream(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
     cells: list[Cell] = []
     text, start = "", None
     for no in range(i, j):
-        if kinds[no] in ("blank", "furniture"):
+        k = kinds[no]
+        if k == "blank" or k == "furniture":
             continue
-        s = raw[no].strip()
-        if s.count("-") >= 3 and not s.strip("|:- "):
+        line = raw[no]
+        cut = _PIPE_CUTS.get(line) or _pipe_cut(line)
+        if cut is _SEPARATOR:
             continue  # a Markdown separator |---|---|
-        if openers and raw[no].startswith("|") and not text:  # (an indented "  |" closes an empty cell)
+        closed, tail = cut
+        if openers and not text and line.startswith("|"):  # (an indented "  |" closes an empty cell)
             if cells:
                 rows.append(Row(cells))
                 cells = []
-            s = s[1:]
-        parts = s.split("|")
-        for part in parts[:-1]:
-            part = part.strip()
-            cells.append(Cell(text + part, start if text else no + 1))
-            text, start = "", None
-        tail = parts[-1].strip()
+            closed = closed[1:]  # (the opening | is dropped: what stood before it is empty)
+        if closed:
+            if text:
+                cells.append(Cell(text + closed[0], start))
+                text, start = "", None
+                closed = closed[1:]
+            ln = no + 1
+            for part in closed:
+                cells.append(Cell(part, ln))
         if tail:
             if not text:
                 start = no + 1
@@ -303,6 +308,26 @@ def _pipe_stream(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
     if not openers:  # no row boundaries: a text cell after a value or an empty slot starts a row
         rows = _group_rows([c for r in rows for c in r.cells])
     return Table(rows, first_line=i + 1, last_line=j, rows_known=openers, padded=True, slotted=True)
+
+
+_SEPARATOR = ((), "")
+# raw line → _pipe_cut(line): how a line of a stream of cells cuts, worked out once per distinct line
+_PIPE_CUTS: dict[str, tuple[tuple[str, ...], str]] = {}
+
+
+def _pipe_cut(line: str) -> tuple[tuple[str, ...], str]:
+    """(the cells its `|`s close, the text after its last `|`), stripped; _SEPARATOR for a
+    Markdown separator line."""
+    s = line.strip()
+    if s.count("-") >= 3 and not s.strip("|:- "):
+        cut = _SEPARATOR
+    else:
+        parts = [part.strip() for part in s.split("|")]
+        cut = (tuple(parts[:-1]), parts[-1])
+    if len(_PIPE_CUTS) >= 1 << 16:
+        _PIPE_CUTS.clear()
+    _PIPE_CUTS[line] = cut
+    return cut
 
 
 def _group_rows(cells: list[Cell]) -> list[Row]:
@@ -323,24 +348,43 @@ def _group_rows(cells: list[Cell]) -> list[Row]:
 
 def _delimited_table(raw: list[str], i: int, j: int, sep: str) -> Table:
     rows = []
+    cuts = _DELIMITED_CUTS[sep]
     for no in range(i, j):
         line = raw[no]
-        if sep not in line and (not line.strip() or _FURNITURE.match(line.strip())):
-            continue  # ("—\t6\t—" is a row with two blanks, not a page number)
-        if sep == "|":
-            if "-" in line and _PIPE_SEPARATOR.match(line):
-                continue
+        parts = cuts.get(line)
+        if parts is None:
+            parts = _delimited_cut(line, sep)
+        if parts:
+            ln = no + 1
+            rows.append(Row([Cell(p, ln) for p in parts]))
+    return Table(rows, first_line=i + 1, last_line=j, padded=True)
+
+
+# separator → raw line → its cells (stripped), or () for a line that is no row
+_DELIMITED_CUTS: dict[str, dict[str, tuple[str, ...]]] = {"|": {}, "\t": {}}
+
+
+def _delimited_cut(line: str, sep: str) -> tuple[str, ...]:
+    """The cells of one delimited line (stripped), or () when the line is no row of the table."""
+    if sep not in line and (not line.strip() or _FURNITURE.match(line.strip())):
+        parts = ()  # ("—\t6\t—" is a row with two blanks, not a page number)
+    elif sep == "|":
+        if "-" in line and _PIPE_SEPARATOR.match(line):
+            parts = ()
+        else:
             body = line.strip()
             if body.startswith("|"):
                 body = body[1:]
             if body.endswith("|"):
                 body = body[:-1]
-            parts = body.split("|")
-        else:
-            parts = line.split("\t")
-        ln = no + 1
-        rows.append(Row([Cell(p.strip(), ln) for p in parts]))
-    return Table(rows, first_line=i + 1, last_line=j, padded=True)
+            parts = tuple(p.strip() for p in body.split("|"))
+    else:
+        parts = tuple(p.strip() for p in line.split("\t"))
+    cuts = _DELIMITED_CUTS[sep]
+    if len(cuts) >= 1 << 16:
+        cuts.clear()
+    cuts[line] = parts
+    return parts
 
 
 def _continuation(raw: str, kind: str) -> bool:
