@@ -518,6 +518,8 @@ def _read_both(occ: Occurrence, tpl: Template):
 
 
 def _same(a: list[Token], b: list[Token]) -> bool:
+    if a == b:  # the same tokens (merged slots at the row's end already)
+        return True
     return [(t.value.kind, t.value.number) for t in a] == [(t.value.kind, t.value.number) for t in b]
 
 
@@ -640,7 +642,7 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
         table = tables[occ.table]
         result.found.add(occ.table)
         slots = _slots(tpl.id, occ.table, occ.rows)
-        if not occ.tokens or (not any(t.is_number for t in occ.tokens) and len(occ.tokens) < len(slots)):
+        if not occ.tokens or (len(occ.tokens) < len(slots) and not any(t.is_number for t in occ.tokens)):
             continue  # a label with no cells after it: a header or a label split from its row
         key = (occ.table, occ.rows[0])
         how = None
