@@ -44,12 +44,6 @@ _GROUP_MARK = "第二十条"  # the group headings of Table 2: they end a run an
 _CONTINUATION = 20  # folded characters: a longer unknown text after a label is not its second line
 _BARE_YUAN = 100_000  # a bare integer this large in a 万元 column is taken as yuan (UNIT_INFERRED)
 
-# Run-together digit runs (issue 12): a row whose cells came out as one joined digit run
-# (`行政许可 000`, `0000000`) reaches the pending step as a single number token.  The split solver
-# (xxgk/extract/split.py) plugs in here: SPLITTER(table, slots, token, known) returns the numbers
-# per slot (and may note findings itself) or None when the split is not certain.
-SPLITTER = None
-
 
 @dataclass(slots=True)
 class Occurrence:
@@ -698,17 +692,6 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
         if occ.last and _cut(occ, slots, values, result, table, label, where):
             placed.add(key)
             continue
-        joined = _joined(occ, slots)
-        if joined is not None and SPLITTER is not None:
-            known = {(r, c): v.value for r, cols in values[occ.table].items() for c, v in cols.items() if v.status == "read"}
-            split = SPLITTER(table, slots, joined, known)
-            if split is not None:
-                placed.add(key)
-                for (r, c), number in zip(slots, split):
-                    v = _value(joined, "inferred", how="split")
-                    v.value = number
-                    values[occ.table][r][c] = v
-                continue
         options = alternatives(occ.tokens, len(slots))
         chosen = None
         if options:
@@ -747,15 +730,6 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
             values[key][row_id] = {c: got.get(c) or Value() for c in cols}
     strays.note(result, tpl, occurrences)
     return result
-
-
-def _joined(occ: Occurrence, slots) -> Token | None:
-    """The run's single token when it is a digit run that could be all the row's cells joined."""
-    marked = [t for t in occ.tokens if t.cell.text.strip()]
-    if len(slots) < 2 or len(marked) != 1 or not marked[0].is_number:
-        return None
-    digits = "".join(ch for ch in marked[0].cell.text if ch.isdigit())
-    return marked[0] if len(digits) >= len(slots) else None
 
 
 def _by_order(occ: Occurrence, table: Table, slots, values, placed, result: TableRead) -> None:
