@@ -147,3 +147,13 @@ def test_export_filters_and_bad_format(filled, tmp_path):
     with pytest.raises(ValueError):
         export(filled, tmp_path / "x.csv", layout="tall")
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_values_only_fetch_is_the_numbers_of_the_full_fetch(filled):
+    """The wide export reads only (table, row, column, value) of cells holding a number; that
+    must be exactly the non-blank part of the full fetch, report by report."""
+    full = {s.id: {c[:3]: c[3] for c in cells if c[3] is not None} for s, cells in filled.iter_reports()}
+    slim = {s.id: {c[:3]: c[3] for c in cells} for s, cells in filled.iter_reports(values_only=True)}
+    assert slim == full
+    assert all(len(c) == 4 for _, cells in filled.iter_reports(values_only=True) for c in cells)
+    assert any(v is None for _, cells in filled.iter_reports() for c in cells for v in [c[3]])  # the blank exists

@@ -648,13 +648,18 @@ class Store:
             n_errors=count("error"), n_warnings=count("warning"), n_infos=count("info")))
         conn.execute(R.update().where(R.c.id.in_(ids)).values(has_errors=R.c.n_errors > 0))
 
-    def _cells_by_report(self, conn: sa.Connection, ids: Sequence[int], provenance: bool = True) -> dict[int, list[tuple]]:
+    def _cells_by_report(self, conn: sa.Connection, ids: Sequence[int], provenance: bool = True,
+                         values_only: bool = False) -> dict[int, list[tuple]]:
         """Cells of these reports: report id → [(table_key, row_id, col_id, value, status, raw,
         line, page, doc_table, doc_row, doc_cell, confidence)] (the first five only without
-        provenance), the value as the driver gives it."""
+        provenance), the value as the driver gives it.  `values_only`: just (table_key, row_id,
+        col_id, value) of the cells that hold a number — what a wide export writes."""
         out: dict[int, list[tuple]] = defaultdict(list)
-        columns = CELL_COLUMNS if provenance else CELL_COLUMNS[:6]
-        sql = f"SELECT {', '.join(columns)} FROM cells WHERE report_id IN ??"
+        if values_only:
+            sql = f"SELECT {', '.join(CELL_COLUMNS[:5])} FROM cells WHERE report_id IN ?? AND value IS NOT NULL"
+        else:
+            columns = CELL_COLUMNS if provenance else CELL_COLUMNS[:6]
+            sql = f"SELECT {', '.join(columns)} FROM cells WHERE report_id IN ??"
         for part in _chunks(list(ids)):
             for row in self._raw(conn, sql, [list(part)]):
                 out[row[0]].append(row[1:])
@@ -983,10 +988,11 @@ class Store:
         with self.engine.connect() as conn:
             return [FailureRow(*r) for r in conn.execute(stmt.order_by(F.c.failed_at, F.c.path))]
 
-    def iter_reports(self, batch: int = 500, **filters) -> Iterator[tuple[ReportSummary, list[tuple]]]:
+    def iter_reports(self, batch: int = 500, *, values_only: bool = False, **filters) -> Iterator[tuple[ReportSummary, list[tuple]]]:
         """Every matching report with its cells (table_key, row_id, col_id, value, status, raw,
         line, page, doc_table, doc_row, doc_cell, confidence), in id order, `batch` reports per
-        query: what the exports stream from, in constant memory."""
+        query: what the exports stream from, in constant memory.  `values_only` fetches only
+        (table_key, row_id, col_id, value) of the cells that hold a number (the wide export)."""
         R = S.reports
         last = 0
         while True:
@@ -996,7 +1002,7 @@ class Store:
                 summaries = [ReportSummary(**r._mapping) for r in conn.execute(stmt)]
                 if not summaries:
                     return
-                cells = self._cells_by_report(conn, [s.id for s in summaries])
+                cells = self._cells_by_report(conn, [s.id for s in summaries], values_only=values_only)
             for s in summaries:
                 yield s, [c[:3] + (number(c[3]),) + c[4:] for c in cells.get(s.id, ())]
             last = summaries[-1].id

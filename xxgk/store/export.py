@@ -107,7 +107,7 @@ def _wide_rows(store: Store, filters: dict) -> Iterator[list[Any]]:
     ids = cell_ids()
     index = {c: i for i, c in enumerate(ids)}
     width = len(REPORT_FIELDS)
-    for s, cells in store.iter_reports(**filters):
+    for s, cells in store.iter_reports(values_only=True, **filters):  # only what a wide row writes
         row: list[Any] = _report_values(s) + [None] * len(ids)
         for c in cells:
             i = index.get((c[0], c[1], c[2]))

@@ -3,15 +3,17 @@ the corpus listing, findings and their reviews, uploads, statistics, agency hist
 
 from __future__ import annotations
 
+import typing
 from datetime import datetime, timezone
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, create_model
 
 from .. import checks
+from ..store.core import ReportSummary
 from . import views
 from .security import csrf_token, current_user, require_csrf, require_writer, sign_in, sign_out
 from .uploads import UploadRefused, expand
@@ -44,31 +46,19 @@ class LoginIn(BaseModel):
     password: str = Field(min_length=1, max_length=1024)
 
 
-class ReportSummaryOut(BaseModel):
-    id: int
-    sha256: str
-    parser_version: str
-    source_path: str | None
-    source_name: str | None
-    format: str | None
-    template: str
-    is_report: bool
-    agency: str | None
-    agency_key: str | None
-    level: str | None
-    kind: str | None
-    region: str | None
-    province: str | None
-    prefecture: str | None
-    county: str | None
-    township: str | None
-    year: int | None
-    title: str | None
-    has_errors: bool
-    n_errors: int
-    n_warnings: int
-    n_infos: int
-    ingested_at: Instant | None
+def _summary_model() -> type[BaseModel]:
+    """ReportSummaryOut: the fields of the store's ReportSummary, declared there once (a column
+    added to the summary appears in the API without a second list here); datetimes are given a
+    time zone (SQLite returns them naive)."""
+    hints = typing.get_type_hints(ReportSummary)
+    fields: dict[str, Any] = {}
+    for name in ReportSummary.__dataclass_fields__:
+        t = hints[name]
+        fields[name] = (Instant | None if t == (datetime | None) else t, ...)
+    return create_model("ReportSummaryOut", **fields)
+
+
+ReportSummaryOut = _summary_model()
 
 
 class ReportList(BaseModel):
@@ -174,12 +164,6 @@ def _store(request: Request):
     return request.app.state.store
 
 
-def _filters(year, level, region, agency, has_errors, code, template, q) -> dict[str, Any]:
-    f = {"year": year, "level": level, "region": region, "agency": agency, "has_errors": has_errors, "code": code,
-         "template": template, "q": q}
-    return {k: v for k, v in f.items() if v is not None and v != ""}
-
-
 ReportId = Annotated[int, Path(ge=1, le=2**31 - 1, description="报告编号")]
 
 # Each parameter gets its own Query object: FastAPI records a parameter's name on the object it
@@ -192,6 +176,19 @@ HasErrorsQ = Annotated[bool | None, Query(description="是否有错误级审核�
 CodeQ = Annotated[str | None, Query(max_length=40, description="含有该代码审核意见的报告")]
 TemplateQ = Annotated[Literal["2021", "2019"] | None, Query(description="模板版本")]
 TextQ = Annotated[str | None, Query(max_length=100, description="机关、标题或文件名中的文字")]
+
+
+def query_filters(year: YearQ = None, level: LevelQ = None, region: RegionQ = None, agency: AgencyQ = None,
+                   has_errors: HasErrorsQ = None, code: CodeQ = None, template: TemplateQ = None,
+                   q: TextQ = None) -> dict[str, Any]:
+    """The report filters shared by /reports, /stats and /export (as Store.reports takes them);
+    an empty value is no filter."""
+    f = {"year": year, "level": level, "region": region, "agency": agency, "has_errors": has_errors, "code": code,
+         "template": template, "q": q}
+    return {k: v for k, v in f.items() if v is not None and v != ""}
+
+
+ReportFilters = Annotated[dict[str, Any], Depends(query_filters)]
 
 
 # ---- session -------------------------------------------------------------------------------------
@@ -226,20 +223,12 @@ def logout(request: Request):
 @router.get("/reports", response_model=ReportList, summary="报告列表（可筛选、分页）")
 def list_reports(
     request: Request,
-    year: YearQ = None,
-    level: LevelQ = None,
-    region: RegionQ = None,
-    agency: AgencyQ = None,
-    has_errors: HasErrorsQ = None,
-    code: CodeQ = None,
-    template: TemplateQ = None,
-    q: TextQ = None,
+    f: ReportFilters,
     order: Literal["id", "year", "agency"] = "id",
     limit: int = Query(50, ge=1, le=1000),
     offset: int = Query(0, ge=0, le=10_000_000),
 ):
     store = _store(request)
-    f = _filters(year, level, region, agency, has_errors, code, template, q)
     items = store.reports(limit=limit, offset=offset, order=order, **f)
     return ReportList(total=store.count(**f), limit=limit, offset=offset, items=[s.to_json() for s in items])
 
@@ -366,17 +355,9 @@ def get_job(request: Request, job_id: str):
             responses={200: {"content": {"application/json": {"schema": {"type": "object"}}}}})
 def stats(
     request: Request,
+    f: ReportFilters,
     by: Literal["year", "level", "kind", "region", "province", "prefecture", "county", "agency", "template"] | None = None,
-    year: YearQ = None,
-    level: LevelQ = None,
-    region: RegionQ = None,
-    agency: AgencyQ = None,
-    has_errors: HasErrorsQ = None,
-    code: CodeQ = None,
-    template: TemplateQ = None,
-    q: TextQ = None,
 ):
-    f = _filters(year, level, region, agency, has_errors, code, template, q)
     return _store(request).stats(by=by, **f).to_json()
 
 
@@ -392,18 +373,11 @@ def history(request: Request, name: str):
                                              {"schema": {"type": "string", "format": "binary"}}}}})
 def export(
     request: Request,
+    f: ReportFilters,
     format: Literal["csv", "xlsx"] = "csv",
     layout: Literal["wide", "long"] = "wide",
-    year: YearQ = None,
-    level: LevelQ = None,
-    region: RegionQ = None,
-    agency: AgencyQ = None,
-    has_errors: HasErrorsQ = None,
-    code: CodeQ = None,
-    template: TemplateQ = None,
-    q: TextQ = None,
 ):
-    return export_response(request, format, _filters(year, level, region, agency, has_errors, code, template, q), layout)
+    return export_response(request, format, f, layout)
 
 
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",
