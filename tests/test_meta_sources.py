@@ -333,3 +333,105 @@ def test_docs_example_is_real_output():
         "青禾市东岭区石泉镇人民政府", "contact", 1, 2022, "body")
     doc = (Path(__file__).parent.parent / "docs" / "metadata.md").read_text(encoding="utf-8")
     assert "('青禾市东岭区石泉镇人民政府', 'contact', 1, 2022, 'body')" in doc
+
+
+# ---- the sources in the JSON output (issue 11: "take it from the best source with provenance") ----
+
+
+def _cli_json(*args):
+    import json
+
+    from typer.testing import CliRunner
+
+    from xxgk.cli import app
+
+    r = CliRunner().invoke(app, list(args))
+    assert r.exit_code in (0, 1), r.output
+    return [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
+
+
+def _located(path, where):
+    """The raw text of a provenance entry is the document line's text at its span."""
+    lines = parse_path(path).lines
+    start, end = where["span"]
+    assert lines[where["line"] - 1][start:end] == where["raw"]
+
+
+def test_json_says_the_agency_came_from_the_contact_sentence():
+    path = META / "contact_only.txt"
+    (out,) = _cli_json("check", "--json", str(path))
+    assert out["meta"]["agency"] == "青禾市东岭区石泉镇人民政府"
+    agency = out["meta"]["provenance"]["agency"]
+    assert agency["source"] == "contact" and agency["line"] == 1
+    assert agency["raw"] == "请与青禾市东岭区石泉镇人民政府办公室联系"
+    _located(path, agency)
+    assert out["meta"]["provenance"]["year"] == {"source": "body"}  # the years the prose names: no line
+    # `xxgk parse` prints the same object
+    (parsed,) = _cli_json("parse", "--compact", str(path))
+    assert parsed["meta"]["provenance"] == out["meta"]["provenance"]
+
+
+def test_json_says_the_agency_came_from_the_title():
+    path = META / "pipe_title.txt"
+    (out,) = _cli_json("parse", "--compact", str(path))
+    prov = out["meta"]["provenance"]
+    title = "青禾县常丰镇人民政府 2024年政府信息公开工作年度报告"
+    assert prov["agency"] == {"source": "title", "raw": title, "line": 2, "span": [8, 8 + len(title)]}
+    _located(path, prov["agency"])
+    assert prov["year"] == {"source": "title", "raw": title, "line": 2, "span": [8, 8 + len(title)]}
+
+
+def test_json_lists_the_statements_the_source_beat():
+    # 松涧镇 (编制说明, ranked higher) is completed by the contact line's fuller name
+    out = parse_path(META / "fuller_contact.txt").to_json()
+    agency = out["meta"]["provenance"]["agency"]
+    assert agency["source"] == "contact" and agency["raw"] == "请与青禾县松涧镇人民政府联系" and agency["line"] == 5
+    assert agency["beat"] == [{"source": "compiled", "agency": "松涧镇", "line": 1}]
+    _located(META / "fuller_contact.txt", agency)
+    # a period sentence with full-width characters is quoted as written, located in its line
+    out = parse_path(META / "no_title_opening.txt").to_json()
+    year = out["meta"]["provenance"]["year"]
+    assert year["source"] == "period" and year["beat"] == [{"source": "body", "year": 2023}]
+    _located(META / "no_title_opening.txt", year)
+
+
+def test_no_agency_gives_a_null_source_and_the_finding_unchanged():
+    report = parse_path(META / "silent.txt")
+    out = report.to_json()
+    assert out["meta"]["agency"] is None
+    assert out["meta"]["provenance"]["agency"] == {"source": None}
+    assert codes(report).count("MISSING_AGENCY") == 1
+    # the file name as the source: no line, the name as the raw text
+    data = (META / "silent.txt").read_bytes()
+    named = parse_bytes(data, "青禾县林业局2022年政府信息公开工作年度报告.txt").to_json()["meta"]["provenance"]
+    assert named["agency"] == {"source": "file_name", "raw": "青禾县林业局2022年政府信息公开工作年度报告.txt"}
+    assert named["year"] == {"source": "file_name", "raw": "青禾县林业局2022年政府信息公开工作年度报告.txt"}
+
+
+def test_without_provenance_the_meta_is_as_before():
+    """to_json(provenance=False) — what the formats are compared by — carries no sources."""
+    out = parse_path(META / "contact_only.txt").to_json(provenance=False)
+    assert set(out["meta"]) == {"agency", "year", "title", "template_detected", "years"}
+
+
+def test_the_sources_survive_from_json():
+    from xxgk.report import from_json
+
+    report = parse_path(META / "fuller_contact.txt")
+    back = from_json(report.to_json())
+    for k in ("agency_source", "agency_raw", "agency_line", "agency_span", "agency_beat",
+              "year_source", "year_raw", "year_line", "year_span"):
+        assert getattr(back.meta, k) == getattr(report.meta, k), k
+
+
+def test_raw_text_is_quoted_as_written_though_matched_folded():
+    """The statements are matched in folded text (no spaces or quotes, full-width folded); the raw
+    text in provenance is the line's own characters at the span found for it."""
+    from xxgk.extract.meta import _CONTACT, _raw
+    from xxgk.text import fold
+
+    line = "如有疑问，请与 青禾县“松涧镇”人民政府（办公室）联系，电话０００１。"
+    m = _CONTACT.search(fold(line))
+    raw, span = _raw(line, m.group(0), m.span())
+    assert raw == "请与 青禾县“松涧镇”人民政府（办公室）联系" and line[span[0]:span[1]] == raw
+    assert _raw(line, "不在这一行", None) == ("不在这一行", None)

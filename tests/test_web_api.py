@@ -103,6 +103,34 @@ def test_cell_source_shows_the_line_it_was_read_from(desk):
     assert desk.client.get("/api/reports/999/cells/requests.granted.total").status_code == 404
 
 
+def test_report_page_and_api_say_where_the_agency_and_year_came_from(desk):
+    """The agency of a page without a title comes from its contact sentence; the report page says so
+    in Chinese, quoting the sentence and its line, and the API's JSON carries the same sources."""
+    from pathlib import Path
+
+    meta = Path(__file__).parent / "fixtures" / "meta"
+    files = [(n, (meta / n).read_bytes()) for n in ("contact_only.txt", "fuller_contact.txt", "pipe_title.txt", "silent.txt")]
+    job = desk.upload(files)
+    rid = {i["path"]: i["report_id"] for i in job["items"]}
+    html = unescape(desk.page(f"/reports/{rid['contact_only.txt']}"))
+    assert "机关名称来源：联系方式「请与青禾市东岭区石泉镇人民政府办公室联系」（第1行）" in html
+    assert "年度来源：正文所述年份" in html
+    html = unescape(desk.page(f"/reports/{rid['fuller_contact.txt']}"))
+    assert "机关名称来源：联系方式「请与青禾县松涧镇人民政府联系」（第5行）" in html
+    assert "其他说法：编制说明「松涧镇」第1行" in html
+    html = unescape(desk.page(f"/reports/{rid['pipe_title.txt']}"))
+    assert "机关名称来源：标题「青禾县常丰镇人民政府 2024年政府信息公开工作年度报告」（第2行）" in html
+    html = unescape(desk.page(f"/reports/{rid['silent.txt']}"))
+    assert "机关名称来源：未识别" in html and "MISSING_AGENCY" in html
+    for name, data in files:
+        got = desk.client.get(f"/api/reports/{rid[name]}").json()
+        assert got["meta"] == _canonical(parse_bytes(data, name, path=name))["meta"], name
+    assert desk.client.get(f"/api/reports/{rid['silent.txt']}").json()["meta"]["provenance"]["agency"] == {"source": None}
+    listed = {i["id"]: i for i in desk.client.get("/api/reports").json()["items"]}
+    assert (listed[rid["contact_only.txt"]]["agency_source"], listed[rid["contact_only.txt"]]["year_source"]) == ("contact", "body")
+    assert listed[rid["pipe_title.txt"]]["agency_raw"] == "青禾县常丰镇人民政府 2024年政府信息公开工作年度报告"
+
+
 def test_review_is_stored_and_survives_reingest_and_reparse(desk):
     from xxgk.store.rows import report_rows
 

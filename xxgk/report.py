@@ -132,6 +132,40 @@ class Meta:
     agency_line: int | None = None
     year_source: str | None = None
     year_line: int | None = None
+    # the text each was taken from, verbatim (the statement, the title, the page title, the file
+    # name), and where it sits in its document line: (start, end) character offsets, end exclusive
+    agency_raw: str | None = None
+    agency_span: tuple[int, int] | None = None
+    year_raw: str | None = None
+    year_span: tuple[int, int] | None = None
+    # the other statements of the agency that were found and lost: (source, name, line)
+    agency_beat: tuple[tuple[str, str, int | None], ...] = ()
+
+    def provenance(self) -> dict[str, Any]:
+        """Where the agency and the year came from, shaped like a cell's provenance: the source
+        (null when nothing stated it), the raw text, its line and span, the statements it beat."""
+        agency = _where(self.agency_source, self.agency_raw, self.agency_line, self.agency_span)
+        if self.agency_beat:
+            agency["beat"] = [{"source": s, "agency": n, **({"line": ln} if ln is not None else {})}
+                              for s, n, ln in self.agency_beat]
+        year = _where(self.year_source, self.year_raw, self.year_line, self.year_span)
+        chosen = {"title": "title", "page_title": "title", "period": "period", "body": "body"}.get(self.year_source or "")
+        beat = [{"source": s, "year": y} for s, y in (("title", self.title_year), ("period", self.period_year),
+                                                       ("body", self.body_year)) if y is not None and s != chosen]
+        if beat and self.year_source is not None:
+            year["beat"] = beat
+        return {"agency": agency, "year": year}
+
+
+def _where(source: str | None, raw: str | None, line: int | None, span: tuple[int, int] | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"source": source}
+    if raw is not None:
+        out["raw"] = raw
+    if line is not None:
+        out["line"] = line
+    if span is not None:
+        out["span"] = list(span)
+    return out
 
 
 @dataclass
@@ -217,6 +251,8 @@ class Report:
             }
         out["meta"]["template_detected"] = self.template_detected
         out["meta"]["years"] = {"title": self.meta.title_year, "period": self.meta.period_year, "body": self.meta.body_year}
+        if provenance:
+            out["meta"]["provenance"] = self.meta.provenance()
         return out
 
     def dumps(self, **kw) -> str:
@@ -237,6 +273,15 @@ def from_json(data: dict[str, Any]) -> "Report":
     rep.source = Source(**{k: v for k, v in src.items() if k in Source.__dataclass_fields__})
     meta = data.get("meta") or {}
     rep.meta = Meta(agency=meta.get("agency"), year=meta.get("year"), title=meta.get("title"))
+    mp = meta.get("provenance") or {}
+    for what in ("agency", "year"):
+        p = mp.get(what) or {}
+        span = p.get("span")
+        setattr(rep.meta, f"{what}_source", p.get("source"))
+        setattr(rep.meta, f"{what}_raw", p.get("raw"))
+        setattr(rep.meta, f"{what}_line", p.get("line"))
+        setattr(rep.meta, f"{what}_span", tuple(span) if span else None)
+    rep.meta.agency_beat = tuple((b.get("source"), b.get("agency"), b.get("line")) for b in (mp.get("agency") or {}).get("beat") or ())
     prov = data.get("provenance") or {}
     for key in T.TABLE_KEYS:
         for row, cols in (data.get(key) or {}).items():

@@ -72,6 +72,9 @@ def compare_wide(rows: list[dict], store):
                 assert got == w.get(name), (rid, name, row[name], w.get(name))
                 assert (got is None) == (w.get(name) is None)
         assert row["sha256"] == w["sha256"] and str(row["agency"] or "") == str(w["agency"] or "")
+        # where the agency and the year were stated: the stored sources, after the counts
+        for name in ("agency_source", "agency_raw", "year_source"):
+            assert str(row[name] or "") == str(w[name] or ""), (rid, name, row[name], w[name])
 
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "xlsx", "parquet"])
@@ -92,6 +95,7 @@ def test_wide(filled, tmp_path, fmt):
         header_of = {label: name for label, name in wb["说明"].iter_rows(min_row=2, values_only=True)}
         data = list(wb["报告"].iter_rows(values_only=True))
         assert data[0][:3] == ("报告编号", "文件SHA256", "文件路径") and "表三·（一）予以公开·总计" in data[0]
+        assert data[0][len(REPORT_FIELDS) - 3:len(REPORT_FIELDS)] == ("机关名称来源", "机关名称原文", "年度来源")
         width = len(data[0])  # a read-only sheet drops a row's trailing empty cells
         rows = [dict(zip([header_of[h] for h in data[0]], tuple(r) + (None,) * (width - len(r)))) for r in data[1:]]
     else:
@@ -102,6 +106,8 @@ def test_wide(filled, tmp_path, fmt):
         assert table.schema.field("requests.granted.total").metadata[b"label"].decode() == "表三·（一）予以公开·总计"
         rows = [{n: r[n] for n in names} for r in table.to_pylist()]
     compare_wide(rows, filled)
+    assert names[len(REPORT_FIELDS) - 4:len(REPORT_FIELDS)] == ["n_warnings", "agency_source", "agency_raw", "year_source"]
+    assert {r["agency_source"] for r in rows} == {"title"} and {r["year_source"] for r in rows} == {"title"}
     blank = [r for r in rows if str(r["source_path"]).endswith("e4.txt")][0]
     assert blank["requests.granted.research"] in ("", None)
 

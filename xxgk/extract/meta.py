@@ -104,6 +104,39 @@ _FLIPBOOK = re.compile(r"^\s*(?:Page|P\.)\s*\d{1,4}\s*[-—]\s*(.{2,80})$")
 _COMPILED_GATE = re.compile("编制|公布|发布|现将|制作|编写|公开")
 _RELATIVE = "区县市州旗盟省镇乡"  # a name that starts with a bare level word is relative: 区农业农村局
 _RANK = ("title", "compiled", "opening", "page_title", "file_name", "e_version", "contact", "publisher")
+# the sources in Chinese, for the desk and the messages
+AGENCY_SOURCES_CN = {
+    "title": "标题", "compiled": "编制说明", "opening": "正文开头", "page_title": "网页标题", "file_name": "文件名",
+    "e_version": "电子版栏目说明", "contact": "联系方式", "publisher": "发布机构栏",
+}
+YEAR_SOURCES_CN = {"title": "标题", "period": "统计期限", "page_title": "网页标题", "file_name": "文件名", "body": "正文所述年份"}
+
+
+def _raw(text: str | None, matched: str | None, fspan: tuple[int, int] | None = None) -> tuple[str | None, tuple[int, int] | None]:
+    """The verbatim text a statement was taken from, and its (start, end) in `text` (a document
+    line): `matched` was found in `text` itself, or at `fspan` of fold(text) (white space and
+    quotes dropped, full-width forms folded) — mapped back character by character."""
+    if not text or not matched:
+        return matched, None
+    i = text.find(matched)
+    if i >= 0:
+        return matched, (i, i + len(matched))
+    if fspan is None:
+        return matched, None
+    fs, fe = fspan
+    pos, start, end = 0, None, None
+    for i, ch in enumerate(text):
+        n = len(fold(ch))
+        if not n:
+            continue
+        if pos == fs and start is None:
+            start = i
+        pos += n
+        if pos == fe and start is not None and end is None:
+            end = i + 1
+    if start is None or end is None or pos != len(fold(text)):
+        return matched, None  # NFKC across characters: keep the folded text, no span
+    return text[start:end], (start, end)
 
 
 def _year(text: str) -> int:
@@ -275,6 +308,7 @@ def find_meta(doc: Document, sections: list[SectionText]) -> Meta:
         meta.title_year = _title_year(meta.title)
     # the statistical period: in the first 80 lines (outside tables)
     head = [(line.no, fold(line.text)) for line in doc.lines[:80] if not line.in_table and line.text]
+    period_span = None
     for no, f in head:
         if "月" not in f:
             continue
@@ -284,6 +318,7 @@ def find_meta(doc: Document, sections: list[SectionText]) -> Meta:
                 meta.period_year = _year(m.group(1))
                 meta.period = m.group(0)
                 meta.period_line = no
+                period_span = m.span(0)
                 break
         if meta.period_year:
             break
@@ -304,36 +339,50 @@ def find_meta(doc: Document, sections: list[SectionText]) -> Meta:
     # the year: the title, the statistical period, the page title, the file name, the body
     if meta.title_year:
         meta.year, meta.year_source, meta.year_line = meta.title_year, title_source, meta.title_line
+        meta.year_raw, meta.year_span = _raw(_line_text(doc, meta.title_line), meta.title)
     elif meta.period_year:
         meta.year, meta.year_source, meta.year_line = meta.period_year, "period", meta.period_line
+        meta.year_raw, meta.year_span = _raw(_line_text(doc, meta.period_line), meta.period, period_span)
     else:
-        for source, text in (("page_title", page_title), ("file_name", file_stem)):
+        for source, text, raw in (("page_title", page_title, page_title), ("file_name", file_stem, doc.name)):
             y = _title_year(text) if text else None
             if y:
-                meta.year, meta.year_source = y, source
+                meta.year, meta.year_source, meta.year_raw = y, source, raw
                 break
         if meta.year is None and meta.body_year:
             meta.year, meta.year_source = meta.body_year, "body"
     return meta
 
 
-def _candidates(doc: Document, head: list[tuple[int, str]], meta: Meta, title_source: str,
-                page_title: str | None, file_stem: str | None) -> list[tuple[int, str, str, int | None]]:
-    """Every statement of the agency: (rank, source, name, line)."""
-    out: list[tuple[int, str, str, int | None]] = []
+def _line_text(doc: Document, no: int | None) -> str | None:
+    if no is None or not 1 <= no <= len(doc.lines):
+        return None
+    line = doc.lines[no - 1]
+    return line.text if line.no == no else next((ln.text for ln in doc.lines if ln.no == no), None)
 
-    def add(source: str, name: str | None, line: int | None) -> None:
+
+_Cand = tuple  # (rank, source, name, line, text, matched, fspan): the text it was taken from, see _raw
+
+
+def _candidates(doc: Document, head: list[tuple[int, str]], meta: Meta, title_source: str,
+                page_title: str | None, file_stem: str | None) -> list[_Cand]:
+    """Every statement of the agency: (rank, source, name, line, line text, matched text, span of
+    the match in the folded line)."""
+    out: list[_Cand] = []
+
+    def add(source: str, name: str | None, line: int | None, text: str | None = None, matched: str | None = None,
+            fspan: tuple[int, int] | None = None) -> None:
         if name:
-            out.append((_RANK.index(source), source, name, line))
+            out.append((_RANK.index(source), source, name, line, text, matched, fspan))
 
     if meta.title:
         named = agency_from_title(meta.title)
-        add(title_source, named, meta.title_line)
+        add(title_source, named, meta.title_line, _line_text(doc, meta.title_line), meta.title)
         if not named and meta.title_line is not None:
             # 2023年政府信息公开工作年度报告 / 某区数据局: the agency on the line under the title
             nxt = next((ln for ln in doc.lines[meta.title_line:meta.title_line + 3] if ln.text.strip()), None)
             if nxt is not None and len(fold(nxt.text)) <= 24:
-                add(title_source, plausible_agency(fold(nxt.text)), nxt.no)
+                add(title_source, plausible_agency(fold(nxt.text)), nxt.no, nxt.text, nxt.text.strip())
     if not meta.title:
         # a flip-book page header names the document: "Page 9 - 2020年报_某某局"
         for line in doc.lines[:3]:
@@ -341,7 +390,7 @@ def _candidates(doc: Document, head: list[tuple[int, str]], meta: Meta, title_so
             if m:
                 for part in re.split(r"\s*[_|｜]\s*", m.group(1)):
                     if not _YEAR_IN_TEXT.search(part):
-                        add("title", plausible_agency(fold(part)), line.no)
+                        add("title", plausible_agency(fold(part)), line.no, line.text, line.text.strip())
                 break
     done: set[str] = set()
     for no, f in head[:40]:
@@ -352,7 +401,7 @@ def _candidates(doc: Document, head: list[tuple[int, str]], meta: Meta, title_so
                 for m in rx.finditer(f):
                     agency = plausible_agency(_PARTY_OFFICE.sub("", m.group("agency")))
                     if agency:
-                        add("compiled", agency, no)
+                        add("compiled", agency, no, _line_text(doc, no), m.group(0), m.span(0))
                         done.add("compiled")
                         break
                 if "compiled" in done:
@@ -363,7 +412,7 @@ def _candidates(doc: Document, head: list[tuple[int, str]], meta: Meta, title_so
                 if m:
                     agency = plausible_agency(m.group("agency"))
                     if agency:
-                        add("opening", agency, no)
+                        add("opening", agency, no, _line_text(doc, no), m.group(0), m.span(0))
                         done.add("opening")
                         break
         if "publisher" not in done and ("来源" in f or "发布" in f or "发文" in f):
@@ -371,12 +420,12 @@ def _candidates(doc: Document, head: list[tuple[int, str]], meta: Meta, title_so
             if m:
                 agency = plausible_agency(m.group("agency"))
                 if agency:
-                    add("publisher", agency, no)
+                    add("publisher", agency, no, _line_text(doc, no), m.group(0).strip("|"), None)
                     done.add("publisher")
     if page_title:
-        add("page_title", agency_from_title(page_title), None)
+        add("page_title", agency_from_title(page_title), None, None, page_title)
     if file_stem:
-        add("file_name", agency_from_title(file_stem), None)
+        add("file_name", agency_from_title(file_stem), None, None, doc.name)
     # the prose anywhere: a contact or e-version sentence may close the report.  Only the lines
     # holding a key word are looked at (found in one scan of the whole text).
     lines = doc.lines
@@ -398,39 +447,59 @@ def _candidates(doc: Document, head: list[tuple[int, str]], meta: Meta, title_so
             if m:
                 agency = plausible_agency(fold(m.group("agency")))
                 if agency:
-                    add("e_version", agency, line.no)
+                    add("e_version", agency, line.no, t, m.group(0), None)
                     done.add("e_version")
         if "contact" not in done and "联系" in t:
-            m = _CONTACT.search(fold(t))
+            f = fold(t)
+            m = _CONTACT.search(f)
             if m:
                 agency = organ_of_contact(m.group("agency"))
                 if agency:
-                    add("contact", agency, line.no)
+                    add("contact", agency, line.no, t, m.group(0), m.span(0))
                     done.add("contact")
     return out
 
 
+_BEAT = 6  # at most this many losing statements are kept
+
+
+def _take(meta: Meta, cand: _Cand, cands: list[_Cand]) -> None:
+    _, source, name, line, text, matched, fspan = cand
+    meta.agency, meta.agency_source, meta.agency_line = name, source, line
+    meta.agency_raw, meta.agency_span = _raw(text, matched, fspan)
+    beat: list[tuple[str, str, int | None]] = []
+    seen = {(source, name)}
+    for c in cands:
+        if (c[1], c[2]) not in seen:
+            seen.add((c[1], c[2]))
+            beat.append((c[1], c[2], c[3]))
+    meta.agency_beat = tuple(beat[:_BEAT])
+
+
 def _choose_agency(meta: Meta, doc: Document, head, title_source, page_title, file_stem) -> None:
     """The best-ranked statement; unless it is the title's, a fuller statement of the same organ
-    elsewhere (古塔镇 beside 榆阳区古塔镇人民政府) completes it."""
+    elsewhere (古塔镇 beside 榆阳区古塔镇人民政府) completes it.  When the title names the organ no
+    other statement is looked for (agency_beat stays empty)."""
     if meta.title and title_source == "title":  # the common case: the title names it, nothing else counts
         named = agency_from_title(meta.title)
         if named and named[:1] not in _RELATIVE:
             meta.agency, meta.agency_source, meta.agency_line = named, "title", meta.title_line
+            meta.agency_raw, meta.agency_span = _raw(_line_text(doc, meta.title_line), meta.title)
             return
     cands = _candidates(doc, head, meta, title_source, page_title, file_stem)
     if not cands:
         return
     cands.sort(key=lambda c: c[0])
-    _, source, name, line = cands[0]
-    if source == "title" and name[:1] not in _RELATIVE:
-        meta.agency, meta.agency_source, meta.agency_line = name, source, line
+    best = cands[0]
+    name = best[2]
+    if best[1] == "title" and name[:1] not in _RELATIVE:
+        _take(meta, best, cands)
         return  # the title's own wording stands
-    for _, s2, n2, l2 in cands[1:]:
+    for c in cands[1:]:
+        n2 = c[2]
         if len(n2) <= len(name):
             continue
         k1, k2 = agency_key(name) or "", agency_key(n2) or ""
         if (len(k2) > len(k1) and same_agency(n2, name)) or (name[:1] in _RELATIVE and n2.endswith(name)):
-            source, name, line = s2, n2, l2  # more of its places (区农业农村局 → 某区农业农村局)
-    meta.agency, meta.agency_source, meta.agency_line = name, source, line
-
+            best, name = c, n2  # more of its places (区农业农村局 → 某区农业农村局)
+    _take(meta, best, cands)

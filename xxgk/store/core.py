@@ -81,6 +81,10 @@ class ReportSummary:
     n_warnings: int
     n_infos: int
     ingested_at: datetime | None
+    # where the agency and the year were stated (source names: xxgk/extract/meta.py)
+    agency_source: str | None = None
+    agency_raw: str | None = None
+    year_source: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)

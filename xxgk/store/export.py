@@ -1,6 +1,7 @@
 """Exports of the corpus: CSV, XLSX, Parquet, JSON Lines; wide or long.
 
-wide  one row per report: the report's fields (REPORT_FIELDS), then one column per canonical
+wide  one row per report: the report's fields (REPORT_FIELDS, ending with where the agency and
+      the year were stated: agency_source, agency_raw, year_source), then one column per canonical
       cell of either template, named ``table.row.column`` from the canonical ids
       (``requests.granted.total``); a cell the report's template lacks or the report does not
       state is empty (null) — a blank is never written as 0.
@@ -51,6 +52,10 @@ REPORT_FIELDS: tuple[tuple[str, str], ...] = (
     ("has_errors", "有错误"),
     ("n_errors", "错误数"),
     ("n_warnings", "警告数"),
+    # where the agency and the year were stated (added last: the earlier columns keep their places)
+    ("agency_source", "机关名称来源"),
+    ("agency_raw", "机关名称原文"),
+    ("year_source", "年度来源"),
 )
 LONG_FIELDS: tuple[tuple[str, str], ...] = (
     ("report_id", "报告编号"),

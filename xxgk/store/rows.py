@@ -172,6 +172,7 @@ def report_rows(report: Report, parser_version: str = PARSER_VERSION) -> ReportR
         "title_year": meta.title_year,
         "period_year": meta.period_year,
         "body_year": meta.body_year,
+        **meta_provenance_row(meta),
         "has_errors": counts[Severity.ERROR] > 0,
         "n_errors": counts[Severity.ERROR],
         "n_warnings": counts[Severity.WARNING],
@@ -242,6 +243,8 @@ def build_report(row: Mapping[str, Any], cells: Iterable[tuple], findings: Itera
         agency=row["agency"], year=row["year"], title=row["title"], title_year=row["title_year"],
         period_year=row["period_year"], body_year=row["body_year"],
     )
+    if "agency_source" in row.keys():
+        meta_provenance_from_row(rep.meta, row)
     for code, severity, message, wj in findings:
         rep.findings.append(Finding(code, Severity(severity), message, json.loads(wj)))
     if "sections" in row.keys() and row["sections"]:
@@ -249,6 +252,30 @@ def build_report(row: Mapping[str, Any], cells: Iterable[tuple], findings: Itera
     if "lines_z" in row.keys() and row["lines_z"]:
         rep.lines = unpack_lines(row["lines_z"])
     return rep
+
+
+def meta_provenance_row(meta: Meta) -> dict[str, Any]:
+    """The reports columns that say where the agency and the year came from."""
+    out: dict[str, Any] = {}
+    for what in ("agency", "year"):
+        span = getattr(meta, f"{what}_span")
+        out[f"{what}_source"] = getattr(meta, f"{what}_source")
+        out[f"{what}_raw"] = getattr(meta, f"{what}_raw")
+        out[f"{what}_line"] = getattr(meta, f"{what}_line")
+        out[f"{what}_start"], out[f"{what}_end"] = span if span else (None, None)
+    out["agency_beat"] = json.dumps([list(b) for b in meta.agency_beat], ensure_ascii=False) if meta.agency_beat else None
+    return out
+
+
+def meta_provenance_from_row(meta: Meta, row: Mapping[str, Any]) -> None:
+    for what in ("agency", "year"):
+        setattr(meta, f"{what}_source", row[f"{what}_source"])
+        setattr(meta, f"{what}_raw", row[f"{what}_raw"])
+        setattr(meta, f"{what}_line", row[f"{what}_line"])
+        start, end = row[f"{what}_start"], row[f"{what}_end"]
+        setattr(meta, f"{what}_span", (start, end) if start is not None and end is not None else None)
+    beat = row["agency_beat"]
+    meta.agency_beat = tuple(tuple(b) for b in json.loads(beat)) if beat else ()
 
 
 def pack_lines(lines: list[str]) -> bytes | None:

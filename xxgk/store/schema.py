@@ -2,7 +2,8 @@
 evolve them; this module is what the code reads and writes through, and a test checks that the
 two agree.
 
-reports   one row per distinct file content (sha256) parsed by one parser version
+reports   one row per distinct file content (sha256) parsed by one parser version, with where its
+          agency and year were stated (agency_source, agency_raw, …, year_source, …)
 cells     one row per canonical cell found in a report: value (NUMERIC; NULL = blank or
           unreadable, see status), raw text, provenance
 findings  the report's findings, plus cross-year findings (scope "corpus")
@@ -58,6 +59,21 @@ reports = sa.Table(
     sa.Column("title_year", sa.Integer),
     sa.Column("period_year", sa.Integer),
     sa.Column("body_year", sa.Integer),
+    # where the agency and the year came from (xxgk/extract/meta.py): the source (title, compiled,
+    # opening, page_title, file_name, e_version, contact, publisher / title, period, page_title,
+    # file_name, body), the text it was taken from, its line and [start, end) in that line; the
+    # agency's losing statements as a JSON list of {source, agency, line}
+    sa.Column("agency_source", sa.String(16)),
+    sa.Column("agency_raw", sa.Text),
+    sa.Column("agency_line", sa.Integer),
+    sa.Column("agency_start", sa.Integer),
+    sa.Column("agency_end", sa.Integer),
+    sa.Column("agency_beat", sa.Text),
+    sa.Column("year_source", sa.String(16)),
+    sa.Column("year_raw", sa.Text),
+    sa.Column("year_line", sa.Integer),
+    sa.Column("year_start", sa.Integer),
+    sa.Column("year_end", sa.Integer),
     sa.Column("has_errors", sa.Boolean, nullable=False),
     sa.Column("n_errors", sa.Integer, nullable=False),
     sa.Column("n_warnings", sa.Integer, nullable=False),

@@ -101,7 +101,7 @@ def report_page(request: Request, report_id: int = Path(ge=1, le=2**31 - 1), cel
         slot = views.parse_slot(cell)
         source = views.cell_source(report, slot, lines) if slot else None
     return render(request, "report.html", summary=summary, report=report, findings=found, tables=tables,
-                  sections=sections, source=source, has_lines=bool(lines), next_url=str(request.url.path))
+                  sections=sections, source=source, meta_sources=views.meta_sources(report), has_lines=bool(lines), next_url=str(request.url.path))
 
 
 # ---- findings and reviews ------------------------------------------------------------------------

@@ -291,5 +291,40 @@ def cell_source(report: Report, slot: Slot, lines: list[str] | None, context: in
     return out
 
 
+# ---- where the agency and the year came from ----------------------------------------------------
+
+
+def _quote(text: str | None, limit: int = 60) -> str | None:
+    if not text:
+        return None
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def meta_sources(report: Report) -> dict[str, Any]:
+    """The agency's and the year's source in Chinese: 机关名称来源：联系方式「请与…联系」（第12行）.
+    `known` is False for a report stored before sources were recorded (a name, no source)."""
+    from ..extract.meta import AGENCY_SOURCES_CN, YEAR_SOURCES_CN
+
+    m = report.meta
+    out: dict[str, Any] = {}
+    for what, value, source, raw, line, names in (
+        ("agency", m.agency, m.agency_source, m.agency_raw, m.agency_line, AGENCY_SOURCES_CN),
+        ("year", m.year, m.year_source, m.year_raw, m.year_line, YEAR_SOURCES_CN),
+    ):
+        out[what] = {
+            "found": value is not None,
+            "known": source is not None,
+            "source": source,
+            "label": names.get(source or "", source),
+            "raw": _quote(raw),
+            "line": line,
+        }
+    out["agency"]["beat"] = [
+        {"label": AGENCY_SOURCES_CN.get(s, s), "name": n, "line": ln} for s, n, ln in m.agency_beat
+    ]
+    return out
+
+
 def template_ids() -> list[str]:
     return list(T.TEMPLATES)
