@@ -157,7 +157,7 @@ _TEXTS: dict[str, dict[str, _Text]] = {}  # template id → text → _Text
 
 def _texts(template_id: str) -> dict[str, _Text]:
     texts = _TEXTS.get(template_id)
-    if texts is None or len(texts) > 65536:
+    if texts is None or len(texts) > 1 << 15:  # (two templates: as many texts as before in all)
         texts = _TEXTS[template_id] = {}
     return texts
 

@@ -120,18 +120,22 @@ def _classify(orig: str) -> tuple[str, str, str]:
 
 
 _BOOKMARK = re.compile(r"^\s*\[bookmark:[^\]]*\]\s*")
-# raw line → _classify(raw): the same lines (row labels, headers, numbers, blank lines) recur in
-# every report of a batch, so each distinct line is classified once
+# raw line → _classify(raw): the same short lines (row labels, headers, numbers, blank lines)
+# recur in every report of a batch, so each is classified once.  Only short lines are kept, and
+# a bounded number of them: the memory a long-running process gives these caches stays small.
 _CLASSIFIED: dict[str, tuple[str, str, str]] = {}
-_CLASSIFIED_MAX = 1 << 16
+_MEMO_LINE = 100  # characters: a longer line (prose) seldom recurs
+_MEMO_MAX = 1 << 13  # entries per cache; a full cache starts afresh
 
 
 def _classified(raw: str) -> tuple[str, str, str]:
     hit = _CLASSIFIED.get(raw)
     if hit is None:
-        if len(_CLASSIFIED) >= _CLASSIFIED_MAX:
-            _CLASSIFIED.clear()
-        hit = _CLASSIFIED[raw] = _classify(raw)
+        hit = _classify(raw)
+        if len(raw) <= _MEMO_LINE:
+            if len(_CLASSIFIED) >= _MEMO_MAX:
+                _CLASSIFIED.clear()
+            _CLASSIFIED[raw] = hit
     return hit
 
 
@@ -324,9 +328,10 @@ def _pipe_cut(line: str) -> tuple[tuple[str, ...], str]:
     else:
         parts = [part.strip() for part in s.split("|")]
         cut = (tuple(parts[:-1]), parts[-1])
-    if len(_PIPE_CUTS) >= 1 << 16:
-        _PIPE_CUTS.clear()
-    _PIPE_CUTS[line] = cut
+    if len(line) <= _MEMO_LINE:
+        if len(_PIPE_CUTS) >= _MEMO_MAX:
+            _PIPE_CUTS.clear()
+        _PIPE_CUTS[line] = cut
     return cut
 
 
@@ -381,9 +386,10 @@ def _delimited_cut(line: str, sep: str) -> tuple[str, ...]:
     else:
         parts = tuple(p.strip() for p in line.split("\t"))
     cuts = _DELIMITED_CUTS[sep]
-    if len(cuts) >= 1 << 16:
-        cuts.clear()
-    cuts[line] = parts
+    if len(line) <= 4 * _MEMO_LINE:  # (a table row: a label and a dozen numbers)
+        if len(cuts) >= _MEMO_MAX:
+            cuts.clear()
+        cuts[line] = parts
     return parts
 
 
