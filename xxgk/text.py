@@ -76,12 +76,44 @@ _FOLD_DROP = re.compile(r"[\s“”„‟\"'‘’「」『』`]+")  # white spa
 _normalize = unicodedata.normalize
 
 
+# the full-width forms Chinese text is full of, and their NFKC forms: replaced first (a scan each),
+# they leave most text already in NFKC, which `normalize` then confirms in one quick pass instead
+# of decomposing and recomposing every character (several times slower)
+_WIDE = tuple((chr(c), chr(c - 0xFEE0)) for c in (0xFF0C, 0xFF08, 0xFF09, 0xFF1A, 0xFF1B, 0xFF01, 0xFF1F, 0xFF05))
+_WIDE_DIGITS = tuple((chr(c), chr(c - 0xFEE0)) for c in range(0xFF10, 0xFF1A))
+_FULLWIDTH_DIGIT = re.compile("[\uff10-\uff19]")
+_is_normalized = unicodedata.is_normalized
+
+
+def nfkc(text: str) -> str:
+    """unicodedata.normalize("NFKC", text), faster on Chinese text.  Each character replaced
+    first is replaced by its own NFKC form, which changes nothing NFKC makes of the whole."""
+    if text.isascii() or _is_normalized("NFKC", text):  # (ASCII is its own NFKC form)
+        return text
+    for wide, narrow in _WIDE:
+        if wide in text:
+            text = text.replace(wide, narrow)
+    if _FULLWIDTH_DIGIT.search(text) is not None:
+        for wide, narrow in _WIDE_DIGITS:
+            text = text.replace(wide, narrow)
+    return _normalize("NFKC", text)
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """The form labels are matched in: NFKC (full-width → ASCII), no white space, no quotes."""
-    if not text.isascii():  # ASCII is its own NFKC form
-        text = _normalize("NFKC", text)
-    return _FOLD_DROP.sub("", text)
+    return _FOLD_DROP.sub("", nfkc(text))
+
+
+def folded_lines(doc) -> list[str]:
+    """fold() of every line of a document, worked out once per document.  The lines must not
+    change after the first call; `xxgk.extract.extract` starts afresh."""
+    cached = doc.__dict__.get("_folded")
+    if cached is not None and cached[0] is doc.lines and len(cached[1]) == len(doc.lines):
+        return cached[1]
+    out = list(map(fold, [line.text for line in doc.lines]))
+    doc.__dict__["_folded"] = (doc.lines, out)
+    return out
 
 
 _CN_NUM = "一二三四五六七八九十"
@@ -99,12 +131,15 @@ def strip_numbering(folded: str) -> str:
     return folded
 
 
+_NOT_NUMERAL = re.compile(r"[^0-9" + _CN_NUM + "]")
+
+
 def numbering_of(folded: str) -> int | None:
     """The number of a heading's leading numbering (一、→1, 4、→4, (三)→3), or None."""
     m = _NUMBERING.match(folded)
     if not m:
         return None
-    digits = re.sub(r"[^0-9" + _CN_NUM + "]", "", m.group(0))
+    digits = _NOT_NUMERAL.sub("", m.group(0))
     if not digits:
         return None
     return int(digits) if digits.isdigit() else cn_to_int(digits)

@@ -129,10 +129,18 @@ def _values(report: Report):
                     yield table, row, c, v
 
 
+def _numbers(table, cells) -> list:
+    """The numbers in the rows of a table (blank and unknown cells left out)."""
+    return [x for row in table.rows for v in cells[row.id].values() if (x := v.value) is not None]
+
+
 @rule("NEGATIVE_VALUE", Severity.ERROR, "计数为负数（2019年模板的“本年增/减”列除外）")
 def negative_value(report: Report):
     for table in report.spec.tables:
         cells = report.tables[table.key]
+        numbers = _numbers(table, cells)
+        if not numbers or min(numbers) >= 0:
+            continue  # the common case, decided in one pass
         for row in table.rows:
             for c, v in cells[row.id].items():
                 x = v.value
@@ -148,6 +156,8 @@ def negative_value(report: Report):
 def non_integer(report: Report):
     for table in report.spec.tables:
         cells = report.tables[table.key]
+        if {type(x) for x in _numbers(table, cells)} <= {int}:
+            continue  # the common case: whole counts only
         for row in table.rows:
             for c, v in cells[row.id].items():
                 x = v.value

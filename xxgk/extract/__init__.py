@@ -17,7 +17,7 @@ from .tables import read_tables
 
 def detect_template(doc: Document) -> Template | None:
     """The version whose signature phrases the tables (else the whole text) print most."""
-    cells = fold("".join(c.text for t in doc.tables for r in t.rows for c in r.cells))
+    cells = fold("".join([c.text for t in doc.tables for r in t.rows for c in r.cells]))
     for haystack in (cells, fold(doc.text) if not cells else ""):
         if not haystack:
             continue
@@ -31,6 +31,7 @@ def detect_template(doc: Document) -> Template | None:
 
 
 def extract(doc: Document) -> Report:
+    doc.__dict__.pop("_folded", None)  # the lines folded once for every stage (text.folded_lines)
     detected = detect_template(doc)
     # sections and meta do not depend on the template version; use any to find them
     probe = detected or next(iter(TEMPLATES.values()))
@@ -47,8 +48,9 @@ def extract(doc: Document) -> Report:
     settle(report, tpl)  # OCR numbers read with low confidence
     distrust_cut_token(doc, report, tpl)  # a number cut by the end of an excerpt
     report.lines = [line.text for line in doc.lines]
-    if any(line.page is not None for line in doc.lines):
-        report.line_pages = [line.page for line in doc.lines]
+    pages = [line.page for line in doc.lines]
+    if pages.count(None) != len(pages):
+        report.line_pages = pages
     report.claims, report.sums = claims(_prose(doc, sections), tpl)
     split_runs(doc, tpl, report)  # rows the tables did not give, from run-together digits (split.py)
     report.is_report = _looks_like_report(doc, report)

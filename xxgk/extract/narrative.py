@@ -127,7 +127,13 @@ def sentences(lines: list[tuple[int, str, int | None]]):
     for section, text, starts in paragraphs(lines):
         offsets = [off for off, _ in starts]
         for m in _SENTENCE.finditer(text):
-            for start, piece in _pieces(m.start(), m.group(0)):
+            sentence = m.group(0)
+            if len(sentence) <= _MAX_SENTENCE:  # the common case: the sentence is its one piece
+                s = sentence.strip()
+                if s:
+                    yield starts[bisect_right(offsets, m.start()) - 1][1], section, s
+                continue
+            for start, piece in _pieces(m.start(), sentence):
                 s = piece.strip()
                 if s:
                     no = starts[bisect_right(offsets, start) - 1][1]

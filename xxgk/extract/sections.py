@@ -8,7 +8,7 @@ from functools import lru_cache
 from ..document import Document
 from ..report import SectionText
 from ..template import Template, get
-from ..text import fold, numbering_of, strip_numbering
+from ..text import fold, folded_lines, numbering_of, strip_numbering
 
 _MAX_HEADING = 40
 
@@ -24,15 +24,24 @@ def _keys_pattern(template_id: str):
 def _candidates(doc: Document, tpl: Template):
     """(line index, section number, its numbering or None, text) for every heading-like line."""
     pattern, by_key = _keys_pattern(tpl.id)
+    folded = folded_lines(doc)
+    lines = doc.lines
+    joined = "\n".join(folded)
     out = []
-    for idx, line in enumerate(doc.lines):
-        text = line.text
+    idx, at, last = 0, 0, -1
+    # only the lines that hold a key (one search over the whole folded text: no key holds a
+    # newline, so every line holding one has a match of its own)
+    for hit in pattern.finditer(joined):
+        idx += joined.count("\n", at, hit.start())
+        at = hit.start()
+        if idx == last:
+            continue
+        last = idx
+        text = lines[idx].text
         if not text or len(text) > 3 * _MAX_HEADING or text.isdigit():  # a bare number is no heading
             continue
-        f = fold(text)
+        f = folded[idx]
         if not f or len(f) > _MAX_HEADING or f.endswith(("。", "；", ";", "，", ",")):
-            continue
-        if pattern.search(f) is None:  # the common case, decided before stripping the numbering
             continue
         core = strip_numbering(f)
         m = pattern.search(core)
@@ -69,11 +78,7 @@ def _by_lines(doc: Document, tpl: Template) -> list[SectionText]:
     sections = []
     for k, (idx, number, title) in enumerate(chosen):
         end = chosen[k + 1][0] - 1 if k + 1 < len(chosen) else len(doc.lines) - 1
-        body = [
-            (doc.lines[i].no, doc.lines[i].text.strip())
-            for i in range(idx + 1, end + 1)
-            if doc.lines[i].text.strip() and not doc.lines[i].in_table
-        ]
+        body = [(line.no, text) for line in doc.lines[idx + 1 : end + 1] if not line.in_table and (text := line.text.strip())]
         sections.append(
             SectionText(number, title, doc.lines[idx].no, doc.lines[end].no, "\n".join(t for _, t in body), body)
         )

@@ -63,7 +63,7 @@ def compatible(raw: str | None, value) -> bool:
 def settle(report: Report, tpl: Template) -> None:
     for table in tpl.tables:
         cells = report.tables[table.key]
-        if not any(v.status == "doubtful" for cols in cells.values() for v in cols.values()):
+        if "doubtful" not in [v.status for cols in cells.values() for v in cols.values()]:
             continue  # the common case: not OCR, or OCR sure of every number
         instances = list(_instances(table))
         changed = True

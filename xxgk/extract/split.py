@@ -33,14 +33,13 @@ from __future__ import annotations
 import bisect
 import re
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
 from ..limits import MAX_NUMBER_DIGITS
 from ..template import Kind, Table, Template
-from ..text import fold
+from ..text import fold, nfkc
 
 MAX_CELL = 12  # characters of one cell (a count has at most 9 digits, money 12 with its decimals)
 ROW_NODES = 20_000  # search steps enumerating the splits of one run
@@ -112,7 +111,7 @@ def _flatten(lines) -> _Flat:
         text = line.text
         if not text.strip():
             continue
-        s = text if text.isascii() else unicodedata.normalize("NFKC", text)
+        s = nfkc(text)
         starts.append(n)
         nos.append(line.no)
         if n:
@@ -584,6 +583,9 @@ class _Var:
     index: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
+_LOST = frozenset(("missing", "unplaced"))
+
+
 def apply(doc, tpl: Template, report) -> None:
     """Fill the cells the reader could not find from run-together digits, where they are
     decided; flag the rest.  Does nothing when every row was found (the usual case)."""
@@ -591,6 +593,9 @@ def apply(doc, tpl: Template, report) -> None:
     unplaced: set[tuple[str, str]] = set()  # rows a table reader found but could not place (ROW_UNPLACED)
     for table in tpl.tables:
         cells = report.tables[table.key]
+        rows = [cells[r.id] for r in table.rows]
+        if all(rows) and not _LOST.intersection([v.status for cols in rows for v in cols.values()]):
+            continue  # the common case: a cell of every row was read (or is blank)
         missing = [r.id for r in table.rows if all(v.status in ("missing", "unplaced") for v in cells[r.id].values())]
         stuck = {r for r in missing if all(v.status == "unplaced" for v in cells[r].values())}
         if table.key == "appeals":

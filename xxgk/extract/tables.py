@@ -45,14 +45,8 @@ _GROUP_MARK = "第二十条"  # the group headings of Table 2: they end a run an
 _CONTINUATION = 20  # folded characters: a longer unknown text after a label is not its second line
 _BARE_YUAN = 100_000  # a bare integer this large in a 万元 column is taken as yuan (UNIT_INFERRED)
 
-# Run-together digit runs (issue 12): a row whose cells came out as one joined digit run
-# (`行政许可 000`, `0000000`) reaches the pending step as a single number token.  The split solver
-# (xxgk/extract/split.py) plugs in here: SPLITTER(table, slots, token, known) returns the numbers
-# per slot (and may note findings itself) or None when the split is not certain.
-SPLITTER = None
 
-
-@dataclass
+@dataclass(slots=True)
 class Occurrence:
     table: str
     rows: tuple[str, ...]
@@ -174,16 +168,21 @@ def _parts(template_id: str) -> dict[str, str]:
     return {fold(p): r.id for t in tpl.tables for r in t.rows for p in r.parts}
 
 
-_TEXTS: dict[tuple[str, str], _Text] = {}
+_TEXTS: dict[str, dict[str, _Text]] = {}  # template id → text → _Text
+
+
+def _texts(template_id: str) -> dict[str, _Text]:
+    texts = _TEXTS.get(template_id)
+    if texts is None or len(texts) > 1 << 15:  # (two templates: as many texts as before in all)
+        texts = _TEXTS[template_id] = {}
+    return texts
 
 
 def _text(template_id: str, text: str) -> _Text:
-    key = (template_id, text)
-    t = _TEXTS.get(key)
+    texts = _texts(template_id)
+    t = texts.get(text)
     if t is None:
-        if len(_TEXTS) > 65536:
-            _TEXTS.clear()
-        t = _TEXTS[key] = _Text(template_id, text)
+        t = texts[text] = _Text(template_id, text)
     return t
 
 
@@ -194,18 +193,20 @@ def stream(doc: Document, tpl: Template, seen: dict | None = None) -> tuple[list
     heads = header_index(tid)
     parts = _parts(tid)
     parents = set(parts.values())
+    texts = _texts(tid)
     units: dict[tuple[str, str], str] = {}
     out: list[Occurrence] = []
     cur: Occurrence | None = None
     cur_row: tuple[int, int] | None = None  # the document row of the current run's label
     parent: str | None = None  # the canonical row whose sub-rows may follow
     parent_occ: Occurrence | None = None
+    text_value = _TEXT_VALUE
 
-    def close():
-        nonlocal cur
-        if cur is not None:
-            out.append(cur)
-            cur = None
+    def info_of(text: str) -> _Text:
+        t = texts.get(text)
+        if t is None:
+            t = texts[text] = _Text(tid, text)
+        return t
 
     for ti, table in enumerate(doc.tables):
         header: dict[str, dict[str, int]] = {key: {} for key in heads.exact}
@@ -213,37 +214,38 @@ def stream(doc: Document, tpl: Template, seen: dict | None = None) -> tuple[list
         known = table.rows_known
         slotted = table.slotted
         padded = table.padded
-        rows = [(ri, row.cells) for ri, row in enumerate(table.rows)]
+        rows = list(enumerate([row.cells for row in table.rows]))
         pre = _label_before(doc, table)
-        if pre is not None and _text(tid, pre.text).hit is not None:
+        if pre is not None and info_of(pre.text).hit is not None:
             rows.insert(0, (-1, [pre]))
         for ri, cells in rows:
             vals = [cell_value(c.text) for c in cells]
             if known:
-                numbers = False
-                heading = False
-                for c, v in zip(cells, vals):
+                for v in vals:
                     if v.kind == "number":
-                        numbers = True
                         break
-                    if v.kind == "text" and not heading and _text(tid, c.text).header:
-                        heading = True
-                if heading and not numbers and _note_header([c.text for c in cells], heads, header, units):
-                    if seen is not None and "review" not in seen and any(_text(tid, c.text).review for c in cells):
-                        seen["review"] = ti
-                    close()
-                    continue  # a header row (自然人 … 总计 / 信息内容 本年制发件数 …)
+                else:  # no number in the row: a header row when it names two columns or more
+                    if any(v is text_value and info_of(c.text).header for c, v in zip(cells, vals)) and _note_header(
+                        [c.text for c in cells], heads, header, units
+                    ):  # (自然人 … 总计 / 信息内容 本年制发件数 …)
+                        if seen is not None and "review" not in seen and any(info_of(c.text).review for c in cells):
+                            seen["review"] = ti
+                        if cur is not None:
+                            out.append(cur)
+                            cur = None
+                        continue
             width = len(cells)
-            for ci, cell in enumerate(cells):
+            ci = -1
+            for cell, v in zip(cells, vals):
+                ci += 1
                 if cell.spanned:
                     continue
-                v = vals[ci]
-                if v is not _TEXT_VALUE:
+                if v is not text_value:
                     if cur is not None:
                         cur.tokens.append(Token(v, cell, (ti, ri, ci)))
                     continue
                 text = cell.text
-                info = _text(tid, text)
+                info = texts.get(text) or info_of(text)
                 if info.lost is not None and cur is not None:
                     cur.tokens.append(Token(info.lost, cell, (ti, ri, ci)))
                     if seen is not None:
@@ -259,22 +261,22 @@ def stream(doc: Document, tpl: Template, seen: dict | None = None) -> tuple[list
                 if hit is None:
                     hit = info.hit
                 if hit is None and info.group is not None and (not known or slotted):
-                    close()  # a group label: its rows' own labels may be lost
+                    if cur is not None:  # a group label: its rows' own labels may be lost
+                        out.append(cur)
                     grp = info.group
-                    cur = Occurrence(grp[0], grp[1], [], cell.line, ci, width, padded, slotted=slotted,
-                                     label=text.strip(), rows_known=known, doc_table=ti)
+                    cur = Occurrence(grp[0], grp[1], [], cell.line, ci, width, padded, None, slotted, None,
+                                     text.strip(), known, False, ti)
                     continue
                 if hit is not None:
-                    close()
+                    if cur is not None:
+                        out.append(cur)
                     cur = Occurrence(hit[0], (hit[1],), [], cell.line, ci, width, padded,
-                                     slotted=slotted, part_of=part, label=text.strip(), rows_known=known,
-                                     doc_table=ti)
+                                     dict(header[hit[0]]) if known else None, slotted, part, text.strip(), known,
+                                     False, ti)
                     cur_row = (ti, ri)
                     if part is None:
                         parent = hit[1] if hit[1] in parents else None
                         parent_occ = cur
-                    if known:
-                        cur.header = dict(header[hit[0]])
                     continue
                 if info.mark:
                     parent = None
@@ -288,10 +290,15 @@ def stream(doc: Document, tpl: Template, seen: dict | None = None) -> tuple[list
                     # a non-number in the row's own numbers (same document row): it ends the run
                     after = sum(1 for c in cells[ci + 1:] if not c.spanned and c.text.strip())
                     cur.stray = (after, text, (ti, ri, ci))
-                close()
+                if cur is not None:
+                    out.append(cur)
+                    cur = None
             if known and cur is not None and (cur.tokens or sum(1 for c in cells if c.text.strip()) > 3):
-                close()  # the row ended; a label ending a row of labels takes the next row's numbers
-        close()
+                out.append(cur)  # the row ended; a label ending a row of labels takes the next row's numbers
+                cur = None
+        if cur is not None:
+            out.append(cur)
+            cur = None
     if out:
         last = out[-1]
         tail = [t for t in last.tokens if t.cell.text.strip()]
@@ -354,12 +361,11 @@ def _note_unit(f: str, heads, units) -> None:
 
 # ---- Table 4 -------------------------------------------------------------------------------
 
-def _cells(doc: Document, start_table: int = 0):
+def _cells(doc: Document, start_table: int = 0) -> list[tuple[int, int, int, Cell]]:
     """Every table cell in document order: (document table index, row index, cell index, cell)."""
-    for ti in range(start_table, len(doc.tables)):
-        for ri, row in enumerate(doc.tables[ti].rows):
-            for ci, cell in enumerate(row.cells):
-                yield ti, ri, ci, cell
+    tables = doc.tables
+    return [(ti, ri, ci, cell) for ti in range(start_table, len(tables)) for ri, row in enumerate(tables[ti].rows)
+            for ci, cell in enumerate(row.cells)]
 
 
 _APPEAL_ROWS = ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
@@ -372,8 +378,8 @@ def _appeals_occurrence(doc: Document, sections=None, first: int | None = -1) ->
         first = next((ti for ti, t in enumerate(doc.tables) if any(
             "复议" in c.text or "復議" in c.text for r in t.rows for c in r.cells)), None)
     if first is None:
-        return _headerless_appeals(doc, list(_cells(doc)), sections)
-    cells = list(_cells(doc, first))
+        return _headerless_appeals(doc, _cells(doc), sections)
+    cells = _cells(doc, first)
     start = None
     for k, (_, _, _, cell) in enumerate(cells):
         if "复议" not in cell.text and "復議" not in cell.text:
@@ -388,18 +394,21 @@ def _appeals_occurrence(doc: Document, sections=None, first: int | None = -1) ->
     if start is None:
         return _headerless_appeals(doc, cells, sections)
     tokens: list[Token] = []
+    numbers = False  # any(t.is_number for t in tokens)
     line = cells[start][3].line
-    for ti, ri, ci, cell in cells[start:]:
+    for k in range(start, len(cells)):
+        ti, ri, ci, cell = cells[k]
         if cell.spanned:
             continue
         v = cell_value(cell.text)
         if v.kind == "text":
             f = fold(cell.text)
-            if not any(t.is_number for t in tokens) and (len(f) <= 16 or any(w in f for w in _T4_HEADER)):
+            if not numbers and (len(f) <= 16 or any(w in f for w in _T4_HEADER)):
                 tokens = []  # still in the header: padding cells before here are not data
                 continue
             break
         tokens.append(Token(v, cell, (ti, ri, ci)))
+        numbers = numbers or v.kind == "number"
     return _appeals(doc, tokens, line)
 
 
@@ -524,6 +533,8 @@ def _read_both(occ: Occurrence, tpl: Template):
 
 
 def _same(a: list[Token], b: list[Token]) -> bool:
+    if a == b:  # the same tokens (merged slots at the row's end already)
+        return True
     return [(t.value.kind, t.value.number) for t in a] == [(t.value.kind, t.value.number) for t in b]
 
 
@@ -747,7 +758,7 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
         table = tables[occ.table]
         result.found.add(occ.table)
         slots = _slots(tpl.id, occ.table, occ.rows)
-        if not occ.tokens or (not any(t.is_number for t in occ.tokens) and len(occ.tokens) < len(slots)):
+        if not occ.tokens or (len(occ.tokens) < len(slots) and not any(t.is_number for t in occ.tokens)):
             continue  # a label with no cells after it: a header or a label split from its row
         if not occ.rows_known and _text(tpl.id, occ.label).header and not any(t.cell.text.strip() for t in occ.tokens):
             continue  # a column header that is also a row's name (总计) before the slots of its row
@@ -777,8 +788,14 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
             continue
         placed.add(key)
         cells = values[occ.table]
-        for (r, c), tok in zip(slots, chosen):
-            cells[r][c] = _value(tok, how=how if not tok.is_number else None)
+        for (r, c), tok in zip(slots, chosen):  # (_value, inlined: the loop over every cell read)
+            cell = tok.cell
+            conf = cell.confidence
+            if tok.is_number:
+                status = "doubtful" if conf is not None and conf < LOW_CONFIDENCE else "read"
+                cells[r][c] = Value(tok.value.number, status, cell.text, cell.line, cell.page, tok.pos, conf, cell.bbox, None)
+            else:
+                cells[r][c] = Value(tok.value.number, "blank", cell.text, cell.line, cell.page, tok.pos, conf, cell.bbox, how)
 
     for occ in pending:  # placements that need the identities, with the directly read rows known
         table = tables[occ.table]
@@ -799,17 +816,6 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
         if occ.last and _cut(occ, slots, values, result, table, label, where, occurrences, tpl):
             placed.add(key)
             continue
-        joined = _joined(occ, slots)
-        if joined is not None and SPLITTER is not None:
-            known = {(r, c): v.value for r, cols in values[occ.table].items() for c, v in cols.items() if v.status == "read"}
-            split = SPLITTER(table, slots, joined, known)
-            if split is not None:
-                placed.add(key)
-                for (r, c), number in zip(slots, split):
-                    v = _value(joined, "inferred", how="split")
-                    v.value = number
-                    values[occ.table][r][c] = v
-                continue
         options = alternatives(occ.tokens, len(slots))
         chosen = None
         if options:
@@ -850,15 +856,6 @@ def read_tables(doc: Document, tpl: Template, sections=None) -> TableRead:
             values[key][row_id] = {c: got.get(c) or Value() for c in cols}
     strays.note(result, tpl, occurrences)
     return result
-
-
-def _joined(occ: Occurrence, slots) -> Token | None:
-    """The run's single token when it is a digit run that could be all the row's cells joined."""
-    marked = [t for t in occ.tokens if t.cell.text.strip()]
-    if len(slots) < 2 or len(marked) != 1 or not marked[0].is_number:
-        return None
-    digits = "".join(ch for ch in marked[0].cell.text if ch.isdigit())
-    return marked[0] if len(digits) >= len(slots) else None
 
 
 def _by_order(occ: Occurrence, table: Table, slots, values, placed, result: TableRead) -> None:

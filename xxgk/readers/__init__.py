@@ -98,7 +98,7 @@ def bounded_text(text: str, limit: int = limits.MAX_TEXT_CHARS) -> None:
 def bounded(doc: Document) -> Document:
     """A document within the limits on lines, tables and cells (`xxgk.limits`), or a one-line
     ReadError: whatever a reader made of the input, the extractor gets a bounded amount of work."""
-    chars = sum(len(line.text) for line in doc.lines)
+    chars = sum(map(len, [line.text for line in doc.lines]))
     if chars > limits.MAX_TEXT_CHARS:
         raise ReadError(f"文字内容过多（{chars // 10000}万字，上限{limits.MAX_TEXT_CHARS // 10000}万字），不是一份年报，已拒绝读取", "too-much-text")
     if len(doc.lines) > limits.MAX_LINES:
@@ -109,7 +109,7 @@ def bounded(doc: Document) -> Document:
     for table in doc.tables:
         if len(table.rows) > limits.MAX_TABLE_ROWS:
             raise ReadError(f"文件中的表格过大（{len(table.rows)}行，上限{limits.MAX_TABLE_ROWS}行），不是年报表格，已拒绝读取", "too-large-table")
-        cells += sum(len(row.cells) for row in table.rows)
+        cells += sum(map(len, [row.cells for row in table.rows]))
     if cells > limits.MAX_DOC_CELLS:
         raise ReadError(f"表格单元格过多（{cells}格，上限{limits.MAX_DOC_CELLS}格），不是一份年报，已拒绝读取", "too-many-cells")
     return doc

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from ..document import Cell, Document, Line, Row, Table
-from ..text import fold, is_value_text, to_simplified
+from ..text import cell_value, fold, is_value_text, to_simplified
 
 _MAX_CELL = 60  # folded characters: longer lines are prose, not table cells
 _SENTENCE_END = ("。", "；", ";")
@@ -85,43 +85,66 @@ def _kind(raw: str) -> str:
     return "prose"
 
 
+def _classify(orig: str) -> tuple[str, str, str]:
+    """One raw line → (its kind, its text as a Line keeps it, the line the table builders cut)."""
+    raw = orig
+    if raw.startswith("[bookmark:"):
+        raw = _BOOKMARK.sub("", raw)
+    # _kind, inlined for the common kinds
+    if raw[:1] == "\t" and raw.find("\t", 1) < 0:  # one leading tab: _kind's tab-cell case, inlined
+        kind = "tabcell" if raw[1:].strip() or raw.rstrip(" \u3000") == "\t" else "blank"
+    elif "\t" in raw or "|" in raw:
+        kind = _kind(raw)
+        if kind == "cell" and len(raw) <= 80:
+            stripped = raw.strip()
+            if stripped[0] in _FURNITURE_FIRST and _FURNITURE.match(stripped):
+                kind = "furniture"
+    else:
+        stripped = raw.strip()
+        if not stripped:
+            kind = "blank"
+        elif len(stripped) > 3 * _MAX_CELL or stripped.endswith(_SENTENCE_END):
+            kind = "prose"
+        elif len(stripped) <= _MAX_CELL or len(fold(stripped)) <= _MAX_CELL:
+            kind = "cell"
+            if len(raw) <= 80 and stripped[0] in _FURNITURE_FIRST and _FURNITURE.match(stripped):
+                kind = "furniture"
+        else:
+            kind = "prose"
+    text = raw.rstrip(" \t\u3000") if kind != "tsv" else raw.rstrip()
+    if (kind == "cell" or kind == "prose") and raw.rstrip()[-1:].isdigit() and " " in raw.strip():
+        cells = _spaced(raw)  # a row left separated by spaces: its cells
+        if cells is not None:
+            return "tsv", text, cells
+    return kind, text, orig
+
+
+_BOOKMARK = re.compile(r"^\s*\[bookmark:[^\]]*\]\s*")
+# raw line → _classify(raw): the same short lines (row labels, headers, numbers, blank lines)
+# recur in every report of a batch, so each is classified once.  Only short lines are kept, and
+# a bounded number of them: the memory a long-running process gives these caches stays small.
+_CLASSIFIED: dict[str, tuple[str, str, str]] = {}
+_MEMO_LINE = 100  # characters: a longer line (prose) seldom recurs
+_MEMO_MAX = 1 << 13  # entries per cache; a full cache starts afresh
+
+
+def _classified(raw: str) -> tuple[str, str, str]:
+    hit = _CLASSIFIED.get(raw)
+    if hit is None:
+        hit = _classify(raw)
+        if len(raw) <= _MEMO_LINE:
+            if len(_CLASSIFIED) >= _MEMO_MAX:
+                _CLASSIFIED.clear()
+            _CLASSIFIED[raw] = hit
+    return hit
+
+
 def read_text(text: str, *, encoding: str | None = None) -> Document:
     text = to_simplified(text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\u2028", "\n"))
-    raw_lines = text.split("\n")
-    lines: list[Line] = []
-    kinds: list[str] = []
-    furniture_first = _FURNITURE_FIRST
-    add_line, add_kind = lines.append, kinds.append
-    for i, raw in enumerate(raw_lines, 1):
-        if raw.startswith("[bookmark:"):
-            raw = re.sub(r"^\s*\[bookmark:[^\]]*\]\s*", "", raw)
-        # _kind, inlined for the common kinds (this loop runs once per line of every report)
-        if raw[:1] == "\t" and raw.find("\t", 1) < 0:  # one leading tab: _kind's tab-cell case, inlined
-            kind = "tabcell" if raw[1:].strip() or raw.rstrip(" \u3000") == "\t" else "blank"
-        elif "\t" in raw or "|" in raw:
-            kind = _kind(raw)
-            if kind == "cell" and len(raw) <= 80:
-                stripped = raw.strip()
-                if stripped[0] in furniture_first and _FURNITURE.match(stripped):
-                    kind = "furniture"
-        else:
-            stripped = raw.strip()
-            if not stripped:
-                kind = "blank"
-            elif len(stripped) > 3 * _MAX_CELL or stripped.endswith(_SENTENCE_END):
-                kind = "prose"
-            elif len(stripped) <= _MAX_CELL or len(fold(stripped)) <= _MAX_CELL:
-                kind = "cell"
-                if len(raw) <= 80 and stripped[0] in furniture_first and _FURNITURE.match(stripped):
-                    kind = "furniture"
-            else:
-                kind = "prose"
-        add_line(Line(i, raw.rstrip(" \t\u3000") if kind != "tsv" else raw.rstrip()))
-        if (kind == "cell" or kind == "prose") and raw.rstrip()[-1:].isdigit() and " " in raw.strip():
-            cells = _spaced(raw)  # a row left separated by spaces: its cells
-            if cells is not None:
-                raw_lines[i - 1], kind = cells, "tsv"
-        add_kind(kind)
+    got = list(map(_classified, text.split("\n")))
+    kinds = [g[0] for g in got]
+    lines = list(map(Line, range(1, len(got) + 1), [g[1] for g in got]))
+    raw_lines = [g[2] for g in got]
 
     doc = Document(lines=lines, format="text", encoding=encoding)
     layouts: set[str] = set()
@@ -194,9 +217,9 @@ def _pipe_run(raw: list[str], kinds: list[str], i: int) -> int:
     j, last, n = i, i, len(kinds)
     while j < n:
         k = kinds[j]
-        if _piped(raw[j], k):
+        if (k == "pipe" or k == "cell") and "|" in raw[j]:  # (_piped)
             last = j
-        elif k in ("blank", "furniture"):
+        elif k == "blank" or k == "furniture":
             pass
         elif k == "cell":
             nxt = j + 1
@@ -213,15 +236,18 @@ def _pipe_run(raw: list[str], kinds: list[str], i: int) -> int:
 def _is_stream(raw: list[str], kinds: list[str], i: int, j: int) -> bool:
     """A run is a cell stream (rather than rows of `| a | b |`) when some line holds a single
     cell and its `|`, only `|`s, or a cell with no `|` at all."""
-    single = pipes = values = 0
-    for no in range(i, j):
-        line = raw[no]
-        pipes += line.count("|")
-        if kinds[no] == "cell" and "|" in line:
-            single += 1
-        if any(ch.isdigit() for ch in line):
-            values += 1
-    return single > 0 and pipes >= 4 and values > 0
+    if not any(kinds[no] == "cell" and "|" in raw[no] for no in range(i, j)):
+        return False
+    block = "\n".join(raw[i:j])
+    return block.count("|") >= 4 and _has_digit(block)
+
+
+_ASCII_DIGIT = re.compile("[0-9]")
+
+
+def _has_digit(text: str) -> bool:
+    """any(ch.isdigit() for ch in text), deciding the common case in one scan."""
+    return _ASCII_DIGIT.search(text) is not None or (not text.isascii() and any(ch.isdigit() for ch in text))
 
 
 _OPENED_ROW = re.compile(r"^\|\s*[^|\s]")
@@ -254,33 +280,59 @@ def _pipe_stream(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
     cells: list[Cell] = []
     text, start = "", None
     for no in range(i, j):
-        if kinds[no] in ("blank", "furniture"):
+        k = kinds[no]
+        if k == "blank" or k == "furniture":
             continue
-        s = raw[no].strip()
-        if s.count("-") >= 3 and not s.strip("|:- "):
+        line = raw[no]
+        cut = _PIPE_CUTS.get(line) or _pipe_cut(line)
+        if cut is _SEPARATOR:
             continue  # a Markdown separator |---|---|
-        if openers and raw[no].startswith("|") and not text:  # (an indented "  |" closes an empty cell)
+        closed, tail = cut
+        if openers and not text and line.startswith("|"):  # (an indented "  |" closes an empty cell)
             if cells:
                 rows.append(Row(cells))
                 cells = []
-            s = s[1:]
-        parts = s.split("|")
-        for part in parts[:-1]:
-            part = part.strip()
-            cells.append(Cell(text + part, line=start if text else no + 1))
-            text, start = "", None
-        tail = parts[-1].strip()
+            closed = closed[1:]  # (the opening | is dropped: what stood before it is empty)
+        if closed:
+            if text:
+                cells.append(Cell(text + closed[0], start))
+                text, start = "", None
+                closed = closed[1:]
+            ln = no + 1
+            for part in closed:
+                cells.append(Cell(part, ln))
         if tail:
             if not text:
                 start = no + 1
             text += tail
     if text:
-        cells.append(Cell(text, line=start))
+        cells.append(Cell(text, start))
     if cells:
         rows.append(Row(cells))
     if not openers:  # no row boundaries: a text cell after a value or an empty slot starts a row
         rows = _group_rows([c for r in rows for c in r.cells])
     return Table(rows, first_line=i + 1, last_line=j, rows_known=openers, padded=True, slotted=True)
+
+
+_SEPARATOR = ((), "")
+# raw line → _pipe_cut(line): how a line of a stream of cells cuts, worked out once per distinct line
+_PIPE_CUTS: dict[str, tuple[tuple[str, ...], str]] = {}
+
+
+def _pipe_cut(line: str) -> tuple[tuple[str, ...], str]:
+    """(the cells its `|`s close, the text after its last `|`), stripped; _SEPARATOR for a
+    Markdown separator line."""
+    s = line.strip()
+    if s.count("-") >= 3 and not s.strip("|:- "):
+        cut = _SEPARATOR
+    else:
+        parts = [part.strip() for part in s.split("|")]
+        cut = (tuple(parts[:-1]), parts[-1])
+    if len(line) <= _MEMO_LINE:
+        if len(_PIPE_CUTS) >= _MEMO_MAX:
+            _PIPE_CUTS.clear()
+        _PIPE_CUTS[line] = cut
+    return cut
 
 
 def _group_rows(cells: list[Cell]) -> list[Row]:
@@ -301,24 +353,44 @@ def _group_rows(cells: list[Cell]) -> list[Row]:
 
 def _delimited_table(raw: list[str], i: int, j: int, sep: str) -> Table:
     rows = []
+    cuts = _DELIMITED_CUTS[sep]
     for no in range(i, j):
         line = raw[no]
-        if sep not in line and (not line.strip() or _FURNITURE.match(line.strip())):
-            continue  # ("—\t6\t—" is a row with two blanks, not a page number)
-        if sep == "|":
-            if "-" in line and _PIPE_SEPARATOR.match(line):
-                continue
+        parts = cuts.get(line)
+        if parts is None:
+            parts = _delimited_cut(line, sep)
+        if parts:
+            ln = no + 1
+            rows.append(Row([Cell(p, ln) for p in parts]))
+    return Table(rows, first_line=i + 1, last_line=j, padded=True)
+
+
+# separator → raw line → its cells (stripped), or () for a line that is no row
+_DELIMITED_CUTS: dict[str, dict[str, tuple[str, ...]]] = {"|": {}, "\t": {}}
+
+
+def _delimited_cut(line: str, sep: str) -> tuple[str, ...]:
+    """The cells of one delimited line (stripped), or () when the line is no row of the table."""
+    if sep not in line and (not line.strip() or _FURNITURE.match(line.strip())):
+        parts = ()  # ("—\t6\t—" is a row with two blanks, not a page number)
+    elif sep == "|":
+        if "-" in line and _PIPE_SEPARATOR.match(line):
+            parts = ()
+        else:
             body = line.strip()
             if body.startswith("|"):
                 body = body[1:]
             if body.endswith("|"):
                 body = body[:-1]
-            parts = body.split("|")
-        else:
-            parts = line.split("\t")
-        ln = no + 1
-        rows.append(Row([Cell(p.strip(), ln) for p in parts]))
-    return Table(rows, first_line=i + 1, last_line=j, padded=True)
+            parts = tuple(p.strip() for p in body.split("|"))
+    else:
+        parts = tuple(p.strip() for p in line.split("\t"))
+    cuts = _DELIMITED_CUTS[sep]
+    if len(line) <= 4 * _MEMO_LINE:  # (a table row: a label and a dozen numbers)
+        if len(cuts) >= _MEMO_MAX:
+            cuts.clear()
+        cuts[line] = parts
+    return parts
 
 
 def _continuation(raw: str, kind: str) -> bool:
@@ -361,7 +433,7 @@ def _tabcell_table(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
             continue
         text = raw[no].strip()
         if k == "tabcell" or prev_blank or not cells:
-            cells.append(Cell(text, line=no + 1))
+            cells.append(Cell(text, no + 1))
         else:  # a cell's further line: Chinese text joins without a space
             cells[-1].text += text
         prev_blank = False
@@ -376,14 +448,19 @@ def _cell_run(raw: list[str], kinds: list[str], i: int) -> tuple[int | None, int
     j = i
     last = i
     cells = values = 0
-    while j < len(kinds) and kinds[j] in ("cell", "blank", "furniture"):
-        if kinds[j] == "cell" and ("|" in raw[j] or _before_pipe(raw, kinds, j)):
-            break  # cells closed by | start here: a stream of their own
-        if kinds[j] == "cell":
+    n = len(kinds)
+    while j < n:
+        k = kinds[j]
+        if k == "cell":
+            line = raw[j]
+            if "|" in line or _before_pipe(raw, kinds, j):
+                break  # cells closed by | start here: a stream of their own
             cells += 1
             last = j
-            if is_value_text(raw[j]) and raw[j].strip():
+            if cell_value(line).kind != "text" and line.strip():  # (is_value_text)
                 values += 1
+        elif k != "blank" and k != "furniture":
+            break
         j += 1
     if cells >= 6 and values >= 3:
         return last + 1, j
@@ -433,7 +510,7 @@ def _cell_table(raw: list[str], kinds: list[str], i: int, j: int) -> Table:
         if not value and after_value and cells:
             rows.append(Row(cells))
             cells = []
-        cells.append(Cell(text, line=no + 1))
+        cells.append(Cell(text, no + 1))
         after_value = value
     if cells:
         rows.append(Row(cells))
