@@ -39,7 +39,9 @@ try:
 except ReadError as exc:
     out = {"outcome": "refused", "reason": exc.reason, "message": str(exc)}
 out["secs"] = time.perf_counter() - t
-out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# this process's own peak (VmHWM): ru_maxrss keeps the high-water mark of the process it was
+# forked from across exec, so it would count the test runner's memory too
+out["peak_mb"] = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:")) / 1024
 usage = resource.getrusage(resource.RUSAGE_SELF)
 out["cpu"] = usage.ru_utime + usage.ru_stime
 print(json.dumps(out, ensure_ascii=False))
