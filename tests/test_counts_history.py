@@ -51,14 +51,18 @@ def test_stats_says_the_same_files_and_reports(corpus):
     assert "共 5 个文件，4 份报告" in r.stdout
 
 
+
+def _desk_page(db, path: str) -> str:
+    desk = Desk(db)
+    try:
+        return desk.page(path)
+    finally:
+        desk.close()
+
 def test_desk_home_says_the_same_files_and_reports(corpus):
     pytest.importorskip("fastapi")
     db, _ = corpus
-    desk = Desk(db)
-    try:
-        html = desk.page("/")
-    finally:
-        desk.close()
+    html = _desk_page(db, "/")
     assert re.search(r'<div class="big">5</div><div>个文件在库</div>', html)
     assert re.search(r'<div class="big">2</div><div>份年度报告', html)
     assert re.search(r'<div class="big">1</div><div>个文件不是年报</div>', html)
@@ -93,11 +97,7 @@ def test_history_names_the_copies_of_one_report(corpus):
 def test_desk_agency_page_names_the_copies_too(corpus):
     pytest.importorskip("fastapi")
     db, _ = corpus
-    desk = Desk(db)
-    try:
-        html = desk.page("/agency?name=云岭镇")
-    finally:
-        desk.close()
+    html = _desk_page(db, "/agency?name=云岭镇")
     head = html.split("</thead>")[0]
     for fmt, suffix in (("文本", "txt"), ("网页", "html"), ("Word", "docx")):
         assert re.search(rf"{fmt} #\d+ 西山县云岭镇人民政府-2024-2021模板\.{suffix}", head), fmt

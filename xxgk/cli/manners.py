@@ -95,24 +95,17 @@ def _fold_help_texts() -> None:
     from rich.text import Text
     from typer import core, rich_utils
 
-    make = rich_utils._make_rich_text
+    def folding(make):
+        """`make`, with the Rich Text it returns folded (not cut) at the terminal's width."""
+        def folded(*args, **kwargs):
+            out = make(*args, **kwargs)
+            if isinstance(out, Text):
+                out.overflow = "fold"
+            return out
+        return folded
 
-    def folded(*args, **kwargs):
-        out = make(*args, **kwargs)
-        if isinstance(out, Text):
-            out.overflow = "fold"
-        return out
-
-    rich_utils._make_rich_text = folded
-    param_help = rich_utils._get_parameter_help
-
-    def folded_param_help(*args, **kwargs):
-        out = param_help(*args, **kwargs)
-        if isinstance(out, Text):
-            out.overflow = "fold"
-        return out
-
-    rich_utils._get_parameter_help = folded_param_help
+    rich_utils._make_rich_text = folding(rich_utils._make_rich_text)
+    rich_utils._get_parameter_help = folding(rich_utils._get_parameter_help)
 
     def option_type(self, ctx):
         if self.is_flag or self.count:

@@ -203,10 +203,7 @@ def stream(doc: Document, tpl: Template, seen: dict | None = None) -> tuple[list
     text_value = _TEXT_VALUE
 
     def info_of(text: str) -> _Text:
-        t = texts.get(text)
-        if t is None:
-            t = texts[text] = _Text(tid, text)
-        return t
+        return texts.get(text) or _text(tid, text)
 
     for ti, table in enumerate(doc.tables):
         header: dict[str, dict[str, int]] = {key: {} for key in heads.exact}
@@ -245,7 +242,7 @@ def stream(doc: Document, tpl: Template, seen: dict | None = None) -> tuple[list
                         cur.tokens.append(Token(v, cell, (ti, ri, ci)))
                     continue
                 text = cell.text
-                info = texts.get(text) or info_of(text)
+                info = texts.get(text) or info_of(text)  # the common case without a call
                 if info.lost is not None and cur is not None:
                     cur.tokens.append(Token(info.lost, cell, (ti, ri, ci)))
                     if seen is not None:

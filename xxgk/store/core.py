@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from concurrent.futures import Executor
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import sqlalchemy as sa
 
@@ -241,6 +241,28 @@ def _jsonable(v):
 
 
 _add_cell = _totals.add_cell  # which cells make which total: declared in xxgk.store.totals
+
+
+def _group_getter(groups: dict[Any, "StatsGroup"]) -> Callable[[Any], "StatsGroup"]:
+    """group(k): the StatsGroup of key k in `groups`, made on first use."""
+    def group(k):
+        if k not in groups:
+            groups[k] = StatsGroup(k)
+        return groups[k]
+    return group
+
+
+def _count_findings(conn: sa.Connection, dim, joined, base: list, group: Callable, severities: dict[str, str]) -> None:
+    """Per group, how many of its reports carry each finding code (`joined`: findings joined to
+    the table the conditions `base` and the dimension `dim` are on)."""
+    F = S.findings
+    for k, code, sev, n in conn.execute(
+        sa.select(dim, F.c.code, F.c.severity, sa.func.count(sa.distinct(F.c.report_id)))
+        .select_from(joined).where(*base).group_by(dim, F.c.code, F.c.severity)
+    ):
+        g = group(k)
+        g.findings[code] = g.findings.get(code, 0) + n
+        severities[code] = sev
 
 
 def _rates(totals: dict) -> dict[str, float | None]:
@@ -1035,11 +1057,7 @@ class Store:
         Tt, F = S.report_totals, S.findings
         dim = Tt.c.agency_key if by == "agency" else (Tt.c[by] if by else sa.literal(None))
         groups: dict[Any, StatsGroup] = {}
-
-        def group(k):
-            if k not in groups:
-                groups[k] = StatsGroup(k)
-            return groups[k]
+        group = _group_getter(groups)
 
         severities: dict[str, str] = {}
         with self.engine.connect() as conn:
@@ -1060,22 +1078,10 @@ class Store:
                     v = number(v)
                     if v is not None:
                         g.totals[t] += v
-            for k, code, sev, n in conn.execute(
-                sa.select(dim, F.c.code, F.c.severity, sa.func.count(sa.distinct(F.c.report_id)))
-                .select_from(F.join(Tt, Tt.c.report_id == F.c.report_id)).where(*base)
-                .group_by(dim, F.c.code, F.c.severity)
-            ):
-                g = group(k)
-                g.findings[code] = g.findings.get(code, 0) + n
-                severities[code] = sev
+            _count_findings(conn, dim, F.join(Tt, Tt.c.report_id == F.c.report_id), base, group, severities)
             not_reports = conn.execute(
                 sa.select(sa.func.count()).select_from(Tt).where(sa.not_(Tt.c.is_report), *conds)).scalar_one()
-        if by == "agency":
-            groups = self._merge_agency_groups(groups)
-        for g in groups.values():
-            g.rates = _rates(g.totals)
-        ordered = sorted(groups.values(), key=lambda g: (g.key is None, str(g.key) if g.key is not None else ""))
-        return Stats(by, ordered, not_reports, dict(sorted(severities.items())), duplicates)
+        return self._finish_stats(by, groups, not_reports, severities, duplicates)
 
     def _compute_stats_scan(self, by: str | None = None, *, all_versions: bool = False, **filters) -> Stats:
         """compute_stats as it was before the totals table: summing the cells and ranking the
@@ -1087,11 +1093,7 @@ class Store:
         dim = R.c.agency_key if by == "agency" else (R.c[by] if by else sa.literal(None))
         groups: dict[Any, StatsGroup] = {}
         extra_versions = _extra_versions()
-
-        def group(k):
-            if k not in groups:
-                groups[k] = StatsGroup(k)
-            return groups[k]
+        group = _group_getter(groups)
 
         severities: dict[str, str] = {}
         with self.engine.connect() as conn:
@@ -1117,16 +1119,14 @@ class Store:
             )
             for k, table, row, col, total in conn.execute(cell_sel):
                 _add_cell(group(k).totals, table, row, col, number(total))
-            for k, code, sev, n in conn.execute(
-                sa.select(dim, F.c.code, F.c.severity, sa.func.count(sa.distinct(F.c.report_id)))
-                .select_from(F.join(R, R.c.id == F.c.report_id)).where(*base)
-                .group_by(dim, F.c.code, F.c.severity)
-            ):
-                g = group(k)
-                g.findings[code] = g.findings.get(code, 0) + n
-                severities[code] = sev
+            _count_findings(conn, dim, F.join(R, R.c.id == F.c.report_id), base, group, severities)
             not_reports = conn.execute(
                 sa.select(sa.func.count()).select_from(R).where(sa.not_(R.c.is_report), *conds)).scalar_one()
+        return self._finish_stats(by, groups, not_reports, severities, duplicates)
+
+    def _finish_stats(self, by: str | None, groups: dict[Any, StatsGroup], not_reports: int,
+                      severities: dict[str, str], duplicates: int) -> Stats:
+        """The groups summed by a stats query → Stats: organs merged (by agency), rates, order."""
         if by == "agency":
             groups = self._merge_agency_groups(groups)
         for g in groups.values():
